@@ -1,0 +1,18 @@
+# larder_add_test(NAME name SOURCES a_test.cc ... LIBS lib ... [LABELS l ...] [TIMEOUT s])
+# Builds a doctest executable (with the shared main) and registers it with ctest.
+add_library(larder_doctest_main OBJECT ${PROJECT_SOURCE_DIR}/tests/doctest_main.cc)
+target_link_libraries(larder_doctest_main PUBLIC doctest::doctest larder_compile)
+
+function(larder_add_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES} $<TARGET_OBJECTS:larder_doctest_main>)
+  target_link_libraries(${T_NAME} PRIVATE doctest::doctest larder_compile ${T_LIBS})
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT})
+  if(T_LABELS)
+    set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}")
+  endif()
+endfunction()
