@@ -46,7 +46,10 @@ else()
       SQLITE_EXTRA_SHUTDOWN=sqlcipher_extra_shutdown
       SQLITE_THREADSAFE=1
       SQLITE_DEFAULT_FOREIGN_KEYS=1
-      SQLITE_DQS=0)
+      SQLITE_DQS=0
+      # Wrong keys are reported by storage/ as errors; SQLCipher's own stderr log stays
+      # off unless asked for with PRAGMA cipher_log_level.
+      SQLCIPHER_LOG_LEVEL_DEFAULT=SQLCIPHER_LOG_NONE)
   # Always optimized, whatever the build type: it is third-party code and the
   # slowest file to compile; sanitizers stay on our own code.
   set_source_files_properties(${LARDER_SQLCIPHER_DIR}/sqlite3.c PROPERTIES COMPILE_OPTIONS "-O2;-w")
