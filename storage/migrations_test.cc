@@ -28,7 +28,7 @@ std::unique_ptr<Database> open_db(const std::string& path) {
 void check_latest(Database& db) {
   CHECK(*schema_version(db) == latest_replica_version());
   CHECK(*db.query_int("SELECT count(*) FROM schema_migrations") == latest_replica_version());
-  for (const char* table : {"tenant", "locations", "menus", "categories", "items", "modifiers",
+  for (const char* table : {"tenants", "locations", "menus", "categories", "items", "modifiers",
                             "item_modifiers", "options", "orders", "order_items",
                             "order_item_options", "outbox", "sync_state"}) {
     auto n = db.query_int(std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") +

@@ -2,7 +2,7 @@
 -- Column names mirror the central tables (sync/hub/db/migrations) minus tenant_id:
 -- one database file holds one tenant. Money is integer minor units.
 
-CREATE TABLE tenant (
+CREATE TABLE tenants (
   id           TEXT PRIMARY KEY,
   name         TEXT NOT NULL,
   brand_color  TEXT,

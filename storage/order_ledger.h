@@ -1,0 +1,95 @@
+// The order ledger: durable orders and their outbox (DESIGN.md decisions 3, 7, 8).
+//
+// place_orders() writes a group of priced orders, each with its lines, option
+// snapshots and outbox entry, in ONE synchronous=FULL transaction: when it
+// returns, every order it reports as placed is on disk (commit grouping lets
+// concurrent cashiers share one fsync). Each order runs in its own savepoint,
+// so one bad order fails alone. Numbers are the device's short code and a
+// per-tenant sequence ("K1-0042"), unique in the store while offline.
+//
+// Idempotency: an order carrying an idempotency key that is already stored
+// returns the stored order (replayed = true) when the request hash matches,
+// and kConflict when it does not. An order id that is already stored is
+// kAlreadyExists.
+//
+// The outbox drains in order: pending_outbox() lists orders to push,
+// mark_synced() / mark_dead() record the hub's answers (dead letters are
+// kept and counted, never deleted), record_push_failure() counts attempts.
+//
+// Thread safety: as the Database (one writer strand per tenant).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "storage/database.h"
+
+namespace larder::storage {
+
+struct OrderOptionRecord {
+  std::string option_id;
+  std::string modifier_id;
+  std::string name;
+  std::int64_t price_delta_minor = 0;
+};
+
+struct OrderLineRecord {
+  int line_no = 0;  // 1-based
+  std::string item_id;
+  std::string name;
+  std::int64_t unit_price_minor = 0;
+  int quantity = 0;
+  std::int64_t line_total_minor = 0;
+  std::vector<OrderOptionRecord> options;
+};
+
+struct OrderRecord {
+  std::string id;            // UUIDv7
+  std::string number;        // set by place_orders
+  std::string location_id;
+  std::string status = "placed";
+  std::int64_t subtotal_minor = 0;
+  std::int64_t tax_minor = 0;
+  std::int64_t total_minor = 0;
+  std::string currency;
+  int tax_rate_bp = 0;
+  bool tax_inclusive = false;
+  std::optional<std::string> note;
+  std::optional<std::string> idempotency_key;
+  std::string request_hash;
+  std::string placed_at;     // ISO 8601 UTC
+  std::string updated_at;
+  std::vector<OrderLineRecord> lines;
+  // Outbox state, filled when read back: pending, synced or dead.
+  std::string sync_state;
+  std::optional<std::string> sync_error;
+};
+
+struct PlaceResult {
+  OrderRecord order;
+  bool replayed = false;  // an idempotent retry returned the order stored before
+};
+
+std::vector<Result<PlaceResult>> place_orders(Database& db, std::vector<OrderRecord> orders,
+                                              const std::string& device_code);
+
+Result<std::optional<OrderRecord>> find_order(Database& db, const std::string& id);
+
+// Oldest first; only state 'pending'.
+Result<std::vector<OrderRecord>> pending_outbox(Database& db, int limit);
+Status mark_synced(Database& db, const std::vector<std::string>& order_ids);
+Status mark_dead(Database& db, const std::string& order_id, const std::string& reason);
+Status record_push_failure(Database& db, const std::vector<std::string>& order_ids,
+                           const std::string& error);
+
+struct OutboxCounts {
+  std::int64_t pending = 0;
+  std::int64_t dead = 0;
+  std::int64_t synced = 0;
+};
+Result<OutboxCounts> outbox_counts(Database& db);
+
+}  // namespace larder::storage
