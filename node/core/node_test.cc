@@ -1,0 +1,137 @@
+#include "node/core/node.h"
+
+#include <doctest/doctest.h>
+
+#include "storage/testing/temp_dir.h"
+
+namespace larder::node {
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+sync::Change row(const std::string& table, const std::string& id, json cols) {
+  cols["updated_at"] = "t";
+  return sync::Change{table, false, {{"id", id}}, cols};
+}
+
+sync::PullResponse menu_page() {
+  sync::PullResponse p;
+  p.cursor = "v1.3.1";
+  p.changes = {
+      row("tenants", "acme", {{"name", "Acme Burgers"}, {"currency", "USD"}}),
+      row("locations", "loc-1", {{"name", "Main"}, {"timezone", "UTC"}, {"tax_rate_bp", 800},
+                                 {"tax_inclusive", false}}),
+      row("menus", "m", {{"name", "All day"}, {"active", true}}),
+      row("categories", "c", {{"menu_id", "m"}, {"name", "Burgers"}}),
+      row("items", "burger", {{"category_id", "c"}, {"name", "Burger"}, {"price_minor", 650},
+                              {"available", true}}),
+      row("modifiers", "extras", {{"name", "Extras"}, {"selection", "multi"}, {"min_choices", 0},
+                                  {"max_choices", 2}}),
+      sync::Change{"item_modifiers", false, {{"item_id", "burger"}, {"modifier_id", "extras"}},
+                   {{"updated_at", "t"}}},
+      row("options", "cheese", {{"modifier_id", "extras"}, {"name", "Cheese"},
+                                {"price_delta_minor", 50}, {"available", true}}),
+  };
+  return p;
+}
+
+struct Fixture {
+  storage::testing::TempDir dir;
+  FakeEnv env{1'790'000'000'000};
+  std::unique_ptr<Node> node;
+  Fixture() {
+    TenantCredentials c{"http://127.0.0.1:1", "dev-1", "acme", "Acme", "loc-1", "K1", "secret"};
+    REQUIRE(save_credentials(dir.path(), c).is_ok());
+    auto n = Node::open(NodeOptions{dir.path(), "", "test"}, env);
+    REQUIRE_MESSAGE(n.is_ok(), n.status().to_string());
+    node = std::move(n).value();
+  }
+};
+
+const char* kOrder = R"({"lines":[{"item_id":"burger","quantity":2,"option_ids":["cheese"]}]})";
+
+}  // namespace
+
+TEST_CASE("a node serves its enrolled tenant: not ready, then a pulled menu, then orders") {
+  Fixture f;
+  CHECK_FALSE(f.node->ready());
+  CHECK(f.node->menu("acme").status().code() == Code::kFailedPrecondition);
+  CHECK(f.node->menu("nobody").status().code() == Code::kNotFound);
+  auto sub = f.node->events().subscribe();
+
+  TenantRuntime* rt = f.node->runtime("acme");
+  REQUIRE(rt != nullptr);
+  REQUIRE(rt->apply(menu_page()).is_ok());
+  CHECK(f.node->ready());
+  CHECK(*rt->cursor() == "v1.3.1");
+  auto ev = sub->next(1s);
+  REQUIRE(ev.has_value());
+  CHECK(ev->type == "menu");
+  auto menu = f.node->menu("acme");
+  REQUIRE(menu.is_ok());
+  CHECK(json::parse((*menu)->body)["categories"][0]["items"][0]["name"] == "Burger");
+
+  int woken = 0;
+  rt->set_order_listener([&] { ++woken; });
+  PlaceOrderOutcome placed = f.node->place_order("acme", kOrder, std::string("key-1"));
+  REQUIRE_MESSAGE(placed.placed.has_value(), placed.error.to_string());
+  const storage::OrderRecord& o = placed.placed->order;
+  CHECK(o.number == "K1-0001");
+  CHECK(o.subtotal_minor == 1400);
+  CHECK(o.tax_minor == 112);
+  CHECK(o.total_minor == 1512);
+  CHECK(o.lines[0].options[0].name == "Cheese");
+  CHECK(o.placed_at == "2026-09-21T14:13:20.000Z");
+  CHECK(woken == 1);
+  CHECK(sub->next(1s)->type == "order");
+
+  // The same key and body: the same order back, nothing new stored or pushed.
+  PlaceOrderOutcome again = f.node->place_order("acme", kOrder, std::string("key-1"));
+  REQUIRE(again.placed.has_value());
+  CHECK(again.placed->replayed);
+  CHECK(again.placed->order.id == o.id);
+  CHECK(woken == 1);
+  PlaceOrderOutcome reused = f.node->place_order(
+      "acme", R"({"lines":[{"item_id":"burger","quantity":1}]})", std::string("key-1"));
+  CHECK(reused.error.code() == Code::kConflict);
+
+  PlaceOrderOutcome bad = f.node->place_order(
+      "acme", R"({"lines":[{"item_id":"burger","quantity":1,"option_ids":["nope"]}]})", std::nullopt);
+  REQUIRE(bad.invalid.size() == 1);
+  CHECK(bad.invalid[0].path == "lines[0].option_ids[0]");
+
+  auto found = f.node->order("acme", o.id);
+  REQUIRE(found.is_ok());
+  REQUIRE(found->has_value());
+  CHECK(order_json(**found)["sync"] == "pending");
+
+  auto pending = rt->pending_orders(10);
+  REQUIRE(pending->size() == 1);
+  CHECK((*pending)[0].lines[0].options[0].price_delta_minor == 50);
+  sync::PushResponse answer{{{o.id, sync::PushOutcome::kAccepted, ""}}};
+  REQUIRE(rt->record_push_results(answer).is_ok());
+  CHECK(rt->pending_orders(10)->empty());
+  json status = f.node->status();
+  CHECK(status["tenants"][0]["outbox_depth"] == 0);
+  CHECK(status["tenants"][0]["orders_synced"] == 1);
+  CHECK(f.node->metrics_text().find("larder_node_outbox_depth{tenant=\"acme\"} 0") != std::string::npos);
+}
+
+TEST_CASE("connectivity changes are published once per change") {
+  Fixture f;
+  auto sub = f.node->events().subscribe();
+  TenantRuntime* rt = f.node->runtime("acme");
+  rt->set_online(true, "");
+  rt->set_online(true, "");
+  rt->set_online(false, "hub unreachable");
+  auto a = sub->next(1s);
+  auto b = sub->next(1s);
+  CHECK(a->data["online"] == true);
+  CHECK(b->data["online"] == false);
+  CHECK_FALSE(sub->next(20ms).has_value());
+  CHECK(f.node->status()["tenants"][0]["last_error"] == "hub unreachable");
+  CHECK(rt->heartbeat().last_error == "hub unreachable");
+}
+
+}  // namespace larder::node
