@@ -1,0 +1,228 @@
+#include "sync/client/sync_client.h"
+
+#include <spdlog/spdlog.h>
+
+#include "sync/protocol/json_reader.h"
+
+namespace larder::sync {
+namespace {
+
+std::string percent_encode(const std::string& s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The hub's JSON error message, or the status when the body is not one.
+std::string hub_error(const HttpReply& r) {
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("error") && j["error"].is_object()) {
+    return "hub answered " + std::to_string(r.status) + " " + j["error"].value("code", "") + ": " +
+           j["error"].value("message", "");
+  }
+  return "hub answered HTTP " + std::to_string(r.status);
+}
+
+Status status_for(const HttpReply& r) {
+  std::string msg = hub_error(r);
+  if (r.status == 401 || r.status == 403) {
+    return permission_denied(msg + " (is this device revoked? re-enroll it)");
+  }
+  if (r.status >= 500) return unavailable(msg);
+  return invalid_argument(msg);
+}
+
+}  // namespace
+
+std::string pull_target(const std::string& cursor, int limit, int wait_seconds) {
+  return "/v1/sync/pull?cursor=" + percent_encode(cursor) + "&limit=" + std::to_string(limit) +
+         "&wait=" + std::to_string(wait_seconds);
+}
+
+SyncClient::SyncClient(ReplicaPort& replica, std::unique_ptr<HubTransport> pull_transport,
+                       std::unique_ptr<HubTransport> push_transport, Env& env, SyncOptions options)
+    : replica_(replica),
+      pull_(std::move(pull_transport)),
+      push_(std::move(push_transport)),
+      env_(env),
+      options_(std::move(options)) {}
+
+SyncClient::~SyncClient() { stop(); }
+
+void SyncClient::start() {
+  pull_thread_ = std::thread([this] { pull_loop(); });
+  push_thread_ = std::thread([this] { push_loop(); });
+}
+
+void SyncClient::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ && !pull_thread_.joinable() && !push_thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  pull_->cancel();  // a long-poll can take many seconds; a push in flight may finish
+  if (pull_thread_.joinable()) pull_thread_.join();
+  if (push_thread_.joinable()) push_thread_.join();
+}
+
+void SyncClient::wake_push() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    push_wanted_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool SyncClient::sleep_for(std::chrono::milliseconds d, bool wake_on_push) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, d, [&] { return stopping_ || (wake_on_push && push_wanted_); });
+  return !stopping_;
+}
+
+Result<PullResponse> SyncClient::fetch(const std::string& cursor, int wait_seconds) {
+  auto timeout = options_.request_timeout + std::chrono::seconds(wait_seconds);
+  LARDER_ASSIGN_OR_RETURN(HttpReply reply,
+                          pull_->get(pull_target(cursor, options_.pull_limit, wait_seconds), timeout));
+  if (reply.status == 410) return failed_precondition("resync_required");
+  if (reply.status != 200) return status_for(reply);
+  auto j = nlohmann::json::parse(reply.body, nullptr, false);
+  if (j.is_discarded()) return unavailable("the hub's pull answer is not JSON");
+  auto page = pull_response_from_json(j);
+  if (!page.is_ok()) return page.status().with_context("the hub's pull answer");
+  return page;
+}
+
+Status SyncClient::resync() {
+  spdlog::warn("{}: the hub asked for a resync; rebuilding the replica from cursor zero",
+               options_.label);
+  LARDER_RETURN_IF_ERROR(replica_.begin_resync());
+  std::string cursor;
+  for (;;) {
+    auto page = fetch(cursor, 0);
+    if (!page.is_ok()) return page.status().with_context("resync");
+    LARDER_RETURN_IF_ERROR(replica_.apply_staging(*page));
+    cursor = page->cursor;
+    if (!page->more) break;
+  }
+  return replica_.finish_resync(cursor);
+}
+
+Result<PullStep> SyncClient::pull_once(bool wait) {
+  LARDER_ASSIGN_OR_RETURN(std::string cursor, replica_.cursor());
+  auto page = fetch(cursor, wait ? options_.pull_wait_seconds : 0);
+  if (!page.is_ok() && page.status().code() == Code::kFailedPrecondition) {
+    LARDER_RETURN_IF_ERROR(resync());
+    return PullStep::kResynced;
+  }
+  if (!page.is_ok()) return page.status();
+  if (page->changes.empty() && page->cursor == cursor) return PullStep::kCaughtUp;
+  LARDER_RETURN_IF_ERROR(replica_.apply(*page));
+  return page->more ? PullStep::kMore : PullStep::kCaughtUp;
+}
+
+void SyncClient::pull_loop() {
+  Backoff backoff(env_, options_.backoff_initial, options_.backoff_max);
+  bool wait = false;  // the first pull after start answers at once
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+    }
+    auto step = pull_once(wait);
+    if (step.is_ok()) {
+      replica_.set_online(true, "");
+      backoff.reset();
+      wait = *step == PullStep::kCaughtUp;
+      continue;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+    }
+    const Status& s = step.status();
+    if (s.code() == Code::kUnavailable || s.code() == Code::kPermissionDenied) {
+      replica_.set_online(false, s.message());
+    }
+    auto delay = backoff.next();
+    spdlog::warn("{}: pull failed ({}); retrying in {} ms", options_.label, s.to_string(),
+                 delay.count());
+    if (!sleep_for(delay, false)) return;
+    wait = false;
+  }
+}
+
+Result<int> SyncClient::push_once() {
+  LARDER_ASSIGN_OR_RETURN(std::vector<WireOrder> orders, replica_.pending_orders(options_.push_batch));
+  PushRequest req;
+  req.orders = std::move(orders);
+  req.heartbeat = replica_.heartbeat();
+  std::vector<std::string> ids;
+  for (const WireOrder& o : req.orders) ids.push_back(o.id);
+  auto reply = push_->post("/v1/sync/push", to_json(req).dump(), options_.request_timeout);
+  Status failure;
+  if (!reply.is_ok()) {
+    failure = reply.status();
+  } else if (reply->status != 200) {
+    failure = status_for(*reply);
+  } else {
+    auto j = nlohmann::json::parse(reply->body, nullptr, false);
+    auto resp = j.is_discarded() ? Result<PushResponse>(unavailable("the hub's push answer is not JSON"))
+                                 : push_response_from_json(j);
+    if (!resp.is_ok()) {
+      failure = resp.status();
+    } else {
+      LARDER_RETURN_IF_ERROR(replica_.record_push_results(*resp));
+      for (const PushResult& r : resp->results) {
+        if (r.outcome == PushOutcome::kRejected) {
+          spdlog::error("{}: the hub rejected order {}: {} (kept as a dead letter)",
+                        options_.label, r.id, r.reason);
+        }
+      }
+      return static_cast<int>(ids.size());
+    }
+  }
+  if (!ids.empty()) (void)replica_.record_push_failure(ids, failure.message());
+  return failure;
+}
+
+void SyncClient::push_loop() {
+  Backoff backoff(env_, options_.backoff_initial, options_.backoff_max);
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      push_wanted_ = false;
+    }
+    auto sent = push_once();
+    std::chrono::milliseconds delay = options_.heartbeat_interval;
+    if (sent.is_ok()) {
+      replica_.set_online(true, "");
+      backoff.reset();
+      if (*sent >= options_.push_batch) continue;  // more may be waiting
+    } else {
+      const Status& s = sent.status();
+      if (s.code() == Code::kUnavailable || s.code() == Code::kPermissionDenied) {
+        replica_.set_online(false, s.message());
+      }
+      delay = backoff.next();
+      spdlog::warn("{}: push failed ({}); retrying in {} ms", options_.label, s.to_string(),
+                   delay.count());
+    }
+    // While backing off, a new order does not cut the wait short: no busy loop
+    // against a hub that is down.
+    if (!sleep_for(delay, sent.is_ok())) return;
+  }
+}
+
+}  // namespace larder::sync

@@ -1,0 +1,94 @@
+// SyncClient: one tenant's conversation with larder-hub (docs/PROTOCOL.md).
+//
+// Two loops, each on its own thread and transport:
+//  - pull: long-polls GET /v1/sync/pull with the stored cursor; each page is
+//    applied with its cursor in one local transaction (ReplicaPort::apply);
+//    "more" pages follow at once; a 410 resync_required rebuilds the replica
+//    from cursor zero into staging and swaps it in (ReplicaPort resync).
+//  - push: drains the outbox in batches to POST /v1/sync/push whenever an
+//    order is placed (wake_push()) and at least every heartbeat interval (the
+//    request carries the device's heartbeat); accepted and duplicate mark
+//    orders synced, rejected ones become dead letters.
+// Failures back off exponentially with jitter (sync/client/backoff.h), with no
+// busy loop while the hub is away; online/offline follows the results
+// (ReplicaPort::set_online). A 401/403 (revoked device) is reported and
+// retried slowly, never dropped.
+//
+// stop() cancels the pull long-poll at once, lets a push in flight finish (so
+// its answer is recorded), and joins. pull_once()/push_once() run one step on
+// the caller's thread for tests.
+//
+// Thread safety: start(), stop(), wake_push() from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "base/env.h"
+#include "sync/client/backoff.h"
+#include "sync/client/hub_transport.h"
+#include "sync/client/replica_port.h"
+
+namespace larder::sync {
+
+struct SyncOptions {
+  int pull_limit = 500;
+  int pull_wait_seconds = 25;
+  int push_batch = 50;
+  std::chrono::milliseconds heartbeat_interval{30'000};
+  std::chrono::milliseconds backoff_initial{500};
+  std::chrono::milliseconds backoff_max{60'000};
+  std::chrono::milliseconds request_timeout{15'000};  // beyond the long-poll's own wait
+  std::string label;  // "tenant acme", for logs
+};
+
+// What one pull step did: applied a page with more to come, caught up with the
+// feed (the next pull may long-poll), or rebuilt the replica.
+enum class PullStep { kMore, kCaughtUp, kResynced };
+
+class SyncClient {
+ public:
+  SyncClient(ReplicaPort& replica, std::unique_ptr<HubTransport> pull_transport,
+             std::unique_ptr<HubTransport> push_transport, Env& env, SyncOptions options);
+  ~SyncClient();
+
+  void start();
+  void stop();
+  void wake_push();
+
+  // One pull request (and, on 410, a whole resync); `wait` long-polls.
+  Result<PullStep> pull_once(bool wait);
+  // One push batch; returns how many orders were sent (0: nothing pending).
+  Result<int> push_once();
+
+ private:
+  void pull_loop();
+  void push_loop();
+  Status resync();
+  Result<PullResponse> fetch(const std::string& cursor, int wait_seconds);
+  // Sleeps up to `d`, or until stop() (returns false) / a push wake-up.
+  bool sleep_for(std::chrono::milliseconds d, bool wake_on_push);
+
+  ReplicaPort& replica_;
+  std::unique_ptr<HubTransport> pull_;
+  std::unique_ptr<HubTransport> push_;
+  Env& env_;
+  const SyncOptions options_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;     // guarded by mu_
+  bool push_wanted_ = false;  // guarded by mu_
+  std::thread pull_thread_;
+  std::thread push_thread_;
+};
+
+// "/v1/sync/pull?cursor=...&limit=...&wait=..." with the cursor percent-encoded.
+std::string pull_target(const std::string& cursor, int limit, int wait_seconds);
+
+}  // namespace larder::sync
