@@ -1,0 +1,53 @@
+// Helpers shared by the feed tests (test-only): tenants and menus written
+// through the hub role, a reader that applies pages to an in-memory replica,
+// and the tables' current state in feed form for comparison.
+#pragma once
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+
+#include "sync/hub/db/feed.h"
+#include "sync/hub/db/pg_connection.h"
+#include "sync/hub/db/transaction.h"
+
+namespace larder::hub::db::feed_test {
+
+// "00000000-0000-4000-8000-<12 digits>" from a number, for readable ids.
+std::string id(int tag, long n);
+
+// Runs statements in one transaction scoped to the tenant; REQUIREs success.
+void exec_for_tenant(PgConnection& conn, const std::string& tenant, const std::string& sql,
+                     const PgParams& params = {});
+
+// Creates a tenant with one location, a menu and a category (ids from tag).
+struct TenantFixture {
+  std::string tenant, location, menu, category;
+};
+TenantFixture make_tenant(PgConnection& hub, int tag);
+
+// An in-memory replica built only from feed pages.
+struct Replica {
+  FeedPosition position;
+  std::map<std::string, nlohmann::json> rows;  // "table|key" -> row
+  std::int64_t pages = 0;
+  std::int64_t entries = 0;
+  std::int64_t resyncs = 0;
+  // Applies one page; checks version order and that no version is split
+  // across pages. Returns the page's `more`.
+  bool apply(const FeedPage& page);
+  // Pulls until `more` is false.
+  void catch_up(PgConnection& conn, const std::string& tenant, const std::string& location,
+                int limit);
+
+ private:
+  std::map<int, std::int64_t> last_version_;  // per scope
+};
+
+// The tables' current state as the feed shows it (same keys as Replica).
+std::map<std::string, nlohmann::json> current_state(PgConnection& conn, const std::string& tenant,
+                                                    const std::string& location);
+
+}  // namespace larder::hub::db::feed_test
