@@ -5,7 +5,8 @@
 namespace larder::sync {
 
 std::string encode_cursor(const FeedPosition& p) {
-  return "v1." + std::to_string(p.tenant_version) + "." + std::to_string(p.location_version);
+  return "v1." + std::to_string(p.tenant_version) + "." + std::to_string(p.location_version) + "." +
+         std::to_string(p.tenant_snapshot_end) + "." + std::to_string(p.location_snapshot_end);
 }
 
 static bool parse_version(std::string_view text, std::int64_t* out) {
@@ -23,12 +24,15 @@ Result<FeedPosition> decode_cursor(std::string_view cursor) {
   };
   if (cursor.substr(0, 3) != "v1.") return bad();
   std::string_view rest = cursor.substr(3);
-  auto dot = rest.find('.');
-  if (dot == std::string_view::npos) return bad();
   FeedPosition p;
-  if (!parse_version(rest.substr(0, dot), &p.tenant_version) ||
-      !parse_version(rest.substr(dot + 1), &p.location_version)) {
-    return bad();
+  std::int64_t* out[] = {&p.tenant_version, &p.location_version, &p.tenant_snapshot_end,
+                         &p.location_snapshot_end};
+  for (int i = 0; i < 4; ++i) {
+    auto dot = rest.find('.');
+    bool last = i == 3;
+    if (last != (dot == std::string_view::npos)) return bad();
+    if (!parse_version(rest.substr(0, dot), out[i])) return bad();
+    if (!last) rest = rest.substr(dot + 1);
   }
   return p;
 }
