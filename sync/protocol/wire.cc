@@ -277,7 +277,7 @@ Result<PullResponse> pull_response_from_json(const json& j) {
 Result<EnrollRequest> enroll_request_from_json(const json& j) {
   JsonReader r(j, "");
   EnrollRequest req;
-  req.code = r.string("code", 64);
+  req.code = r.string("code", 256);
   req.device_name = r.optional_string("device_name", kMaxNameLength);
   req.app_version = r.optional_string("app_version", 64);
   LARDER_RETURN_IF_ERROR(r.finish());
