@@ -99,6 +99,9 @@ nlohmann::json order_document(const sync::WireOrder& o, const db::DeviceIdentity
           {"subtotal_minor", o.subtotal_minor},
           {"tax_minor", o.tax_minor},
           {"total_minor", o.total_minor},
+          {"note", o.note ? nlohmann::json(*o.note) : nlohmann::json(nullptr)},
+          {"tax_rate_bp", o.tax_rate_bp},
+          {"tax_inclusive", o.tax_inclusive},
           {"items", items}};
 }
 

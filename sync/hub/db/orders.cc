@@ -57,6 +57,23 @@ Result<json> canonical_order(const json& order) {
   out["subtotal_minor"] = c.integer(order, "", "subtotal_minor", 0);
   out["tax_minor"] = c.integer(order, "", "tax_minor", 0);
   out["total_minor"] = c.integer(order, "", "total_minor", 0);
+  // Optional (older nodes did not send them): the diner's note and the tax basis.
+  out["note"] = nullptr;
+  if (order.contains("note") && !order["note"].is_null()) {
+    std::string note = c.str(order, "", "note");
+    if (note.size() > 800) c.fail("note must be at most 200 characters");
+    out["note"] = note;
+  }
+  out["tax_rate_bp"] = order.contains("tax_rate_bp") ? c.integer(order, "", "tax_rate_bp", 0) : 0;
+  if (c.ok() && out["tax_rate_bp"].get<std::int64_t>() > 100000) c.fail("tax_rate_bp must be <= 100000");
+  out["tax_inclusive"] = false;
+  if (order.contains("tax_inclusive")) {
+    if (!order["tax_inclusive"].is_boolean()) {
+      c.fail("tax_inclusive must be true or false");
+    } else {
+      out["tax_inclusive"] = order["tax_inclusive"].get<bool>();
+    }
+  }
   if (c.ok() && !std::regex_match(out["placed_at"].get<std::string>(),
                                   std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2}))"))) {
     c.fail("placed_at must be an RFC 3339 time, e.g. 2024-05-01T12:00:00Z");
@@ -203,15 +220,20 @@ Result<IngestResult> ingest_order(PgConnection& conn, const DeviceIdentity& devi
     LARDER_ASSIGN_OR_RETURN(
         PgResult inserted,
         tx.exec("INSERT INTO orders (tenant_id, id, location_id, device_id, number, status,"
-                " subtotal_minor, tax_minor, total_minor, currency, placed_at, content_hash)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12)"
+                " subtotal_minor, tax_minor, total_minor, currency, placed_at, content_hash,"
+                " note, tax_rate_bp, tax_inclusive)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12, $13, $14,"
+                " $15::boolean)"
                 " ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id",
                 {device.tenant_id, id, o["location_id"].get<std::string>(),
                  o["device_id"].get<std::string>(), o["number"].get<std::string>(), status,
                  std::to_string(o["subtotal_minor"].get<std::int64_t>()),
                  std::to_string(o["tax_minor"].get<std::int64_t>()),
                  std::to_string(o["total_minor"].get<std::int64_t>()), o["currency"].get<std::string>(),
-                 o["placed_at"].get<std::string>(), hash}));
+                 o["placed_at"].get<std::string>(), hash,
+                 o["note"].is_null() ? PgParam() : PgParam(o["note"].get<std::string>()),
+                 std::to_string(o["tax_rate_bp"].get<std::int64_t>()),
+                 std::string(o["tax_inclusive"].get<bool>() ? "true" : "false")}));
     if (inserted.rows() == 0) {
       LARDER_ASSIGN_OR_RETURN(PgResult existing,
                               tx.exec("SELECT content_hash FROM orders WHERE tenant_id = $1 AND id = $2",

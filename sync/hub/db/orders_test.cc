@@ -133,4 +133,30 @@ TEST_CASE("order status only moves forward") {
 }
 
 }  // namespace
+TEST_CASE("the diner's note and the tax basis are stored and are part of the content") {
+  PgConnection conn = ops_test::hub();
+  Shop s = open_shop(conn, 707);
+  const std::string order_id = "01900000-0000-7000-8000-000000000707";
+  json order = order_for(s, 707, order_id);
+  order["note"] = "no onions, please";
+  order["tax_rate_bp"] = 800;
+  order["tax_inclusive"] = false;
+  auto first = ingest_order(conn, s.device, order);
+  REQUIRE_MESSAGE(first.is_ok(), first.status().to_string());
+  CHECK(first->outcome == IngestOutcome::kAccepted);
+  CHECK(count(conn, s.p.tenant,
+              "SELECT count(*) AS n FROM orders WHERE note = 'no onions, please' AND tax_rate_bp = 800") == 1);
+  json changed = order;
+  changed["note"] = "extra onions";
+  auto second = ingest_order(conn, s.device, changed);
+  REQUIRE(second.is_ok());
+  CHECK(second->outcome == IngestOutcome::kRejected);
+  json bad = order;
+  bad["id"] = "01900000-0000-7000-8000-000000000708";
+  bad["tax_inclusive"] = "yes";
+  auto third = ingest_order(conn, s.device, bad);
+  REQUIRE(third.is_ok());
+  CHECK(third->reason == "invalid: tax_inclusive must be true or false");
+}
+
 }  // namespace larder::hub::db
