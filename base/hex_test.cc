@@ -16,3 +16,15 @@ TEST_CASE("hex round trip and strict decoding") {
 }
 
 }  // namespace larder
+
+#include "base/percent_encoding.h"
+
+namespace larder {
+
+TEST_CASE("percent encoding keeps unreserved characters only") {
+  CHECK(percent_encode("v1.2.3.0.0") == "v1.2.3.0.0");
+  CHECK(percent_encode("a b/c?d=é~_-") == "a%20b%2Fc%3Fd%3D%C3%A9~_-");
+  CHECK(percent_encode("") == "");
+}
+
+}  // namespace larder

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/percent_encoding.h"
 #include "node/api/route_handlers.h"
 #include "node/pricing/field_error.h"
 
@@ -43,21 +44,6 @@ bool json_content_type(const std::optional<std::string>& value) {
 ApiResponse invalid_tenant() {
   return error_response(400, "invalid_tenant",
                         "the tenant id must be 1 to 64 visible ASCII characters");
-}
-
-std::string percent_encode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 }  // namespace

@@ -1,40 +1,37 @@
 #include "node/core/node_service.h"
+#include "node/core/order_wire.h"
 
 namespace larder::node {
 
-nlohmann::json order_json(const storage::OrderRecord& o) {
-  using nlohmann::json;
-  json lines = json::array();
+sync::WireOrder wire_order(const storage::OrderRecord& o) {
+  sync::WireOrder w;
+  w.id = o.id;
+  w.number = o.number;
+  w.location_id = o.location_id;
+  w.status = o.status;
+  w.subtotal_minor = o.subtotal_minor;
+  w.tax_minor = o.tax_minor;
+  w.total_minor = o.total_minor;
+  w.currency = o.currency;
+  w.tax_rate_bp = o.tax_rate_bp;
+  w.tax_inclusive = o.tax_inclusive;
+  w.note = o.note;
+  w.placed_at = o.placed_at;
   for (const storage::OrderLineRecord& l : o.lines) {
-    json options = json::array();
+    sync::WireLine wl{l.line_no, l.item_id, l.name, l.unit_price_minor, l.quantity,
+                      l.line_total_minor, {}};
     for (const storage::OrderOptionRecord& opt : l.options) {
-      options.push_back({{"option_id", opt.option_id},
-                         {"modifier_id", opt.modifier_id},
-                         {"name", opt.name},
-                         {"price_delta_minor", opt.price_delta_minor}});
+      wl.options.push_back({opt.option_id, opt.modifier_id, opt.name, opt.price_delta_minor});
     }
-    lines.push_back({{"line_no", l.line_no},
-                     {"item_id", l.item_id},
-                     {"name", l.name},
-                     {"unit_price_minor", l.unit_price_minor},
-                     {"quantity", l.quantity},
-                     {"line_total_minor", l.line_total_minor},
-                     {"options", options}});
+    w.lines.push_back(std::move(wl));
   }
-  return {{"id", o.id},
-          {"number", o.number},
-          {"status", o.status},
-          {"location_id", o.location_id},
-          {"placed_at", o.placed_at},
-          {"currency", o.currency},
-          {"subtotal_minor", o.subtotal_minor},
-          {"tax_minor", o.tax_minor},
-          {"total_minor", o.total_minor},
-          {"tax_rate_bp", o.tax_rate_bp},
-          {"tax_inclusive", o.tax_inclusive},
-          {"note", o.note ? json(*o.note) : json(nullptr)},
-          {"lines", lines},
-          {"sync", o.sync_state.empty() ? json("pending") : json(o.sync_state)}};
+  return w;
+}
+
+nlohmann::json order_json(const storage::OrderRecord& o) {
+  nlohmann::json j = sync::to_json(wire_order(o));
+  j["sync"] = o.sync_state.empty() ? "pending" : o.sync_state;
+  return j;
 }
 
 }  // namespace larder::node

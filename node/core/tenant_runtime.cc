@@ -7,6 +7,7 @@
 
 #include "base/hex.h"
 #include "base/uuid.h"
+#include "node/core/order_wire.h"
 #include "node/pricing/order_request.h"
 #include "node/pricing/price_order.h"
 #include "storage/replica_apply.h"
@@ -29,31 +30,6 @@ std::vector<storage::ReplicaChange> to_replica(const sync::PullResponse& page) {
     out.push_back(storage::ReplicaChange{c.table, c.is_delete, c.key, c.row});
   }
   return out;
-}
-
-sync::WireOrder to_wire(const storage::OrderRecord& o) {
-  sync::WireOrder w;
-  w.id = o.id;
-  w.number = o.number;
-  w.location_id = o.location_id;
-  w.status = o.status;
-  w.subtotal_minor = o.subtotal_minor;
-  w.tax_minor = o.tax_minor;
-  w.total_minor = o.total_minor;
-  w.currency = o.currency;
-  w.tax_rate_bp = o.tax_rate_bp;
-  w.tax_inclusive = o.tax_inclusive;
-  w.note = o.note;
-  w.placed_at = o.placed_at;
-  for (const storage::OrderLineRecord& l : o.lines) {
-    sync::WireLine wl{l.line_no, l.item_id, l.name, l.unit_price_minor, l.quantity,
-                      l.line_total_minor, {}};
-    for (const storage::OrderOptionRecord& opt : l.options) {
-      wl.options.push_back({opt.option_id, opt.modifier_id, opt.name, opt.price_delta_minor});
-    }
-    w.lines.push_back(std::move(wl));
-  }
-  return w;
 }
 
 storage::OrderRecord to_record(const pricing::PricedOrder& p) {
@@ -288,7 +264,7 @@ Result<std::vector<sync::WireOrder>> TenantRuntime::pending_orders(int limit) {
   LARDER_ASSIGN_OR_RETURN(auto records, storage::pending_outbox(*reader_, limit));
   std::vector<sync::WireOrder> out;
   out.reserve(records.size());
-  for (const auto& r : records) out.push_back(to_wire(r));
+  for (const auto& r : records) out.push_back(wire_order(r));
   return out;
 }
 

@@ -2,26 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/percent_encoding.h"
 #include "sync/protocol/json_reader.h"
 
 namespace larder::sync {
 namespace {
-
-std::string percent_encode(const std::string& s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // The hub's JSON error message, or the status when the body is not one.
 std::string hub_error(const HttpReply& r) {

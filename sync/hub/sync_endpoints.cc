@@ -72,37 +72,11 @@ db::FeedPosition from_wire(const sync::FeedPosition& p) {
 // The db layer's order document (sync/hub/db/MENU_IMPORT.md) from the wire
 // order; device and location come from the token, checked again by ingest.
 nlohmann::json order_document(const sync::WireOrder& o, const db::DeviceIdentity& device) {
-  nlohmann::json items = nlohmann::json::array();
-  for (const sync::WireLine& l : o.lines) {
-    nlohmann::json options = nlohmann::json::array();
-    for (const sync::WireOption& opt : l.options) {
-      options.push_back({{"option_id", opt.option_id},
-                         {"modifier_id", opt.modifier_id},
-                         {"name", opt.name},
-                         {"price_delta_minor", opt.price_delta_minor}});
-    }
-    items.push_back({{"line_no", l.line_no},
-                     {"item_id", l.item_id},
-                     {"name", l.name},
-                     {"unit_price_minor", l.unit_price_minor},
-                     {"quantity", l.quantity},
-                     {"line_total_minor", l.line_total_minor},
-                     {"options", options}});
-  }
-  return {{"id", o.id},
-          {"location_id", o.location_id},
-          {"device_id", device.device_id},
-          {"number", o.number},
-          {"status", o.status},
-          {"currency", o.currency},
-          {"placed_at", o.placed_at},
-          {"subtotal_minor", o.subtotal_minor},
-          {"tax_minor", o.tax_minor},
-          {"total_minor", o.total_minor},
-          {"note", o.note ? nlohmann::json(*o.note) : nlohmann::json(nullptr)},
-          {"tax_rate_bp", o.tax_rate_bp},
-          {"tax_inclusive", o.tax_inclusive},
-          {"items", items}};
+  nlohmann::json doc = sync::to_json(o);
+  doc["items"] = std::move(doc["lines"]);
+  doc.erase("lines");
+  doc["device_id"] = device.device_id;
+  return doc;
 }
 
 Response page_response(const db::FeedPage& page) {
