@@ -71,6 +71,14 @@ stack_stop_node() {
   STACK_NODE_PID=
 }
 
+# Kills the node with SIGKILL (a crash: no shutdown path runs) and reaps it.
+stack_kill_node() {
+  [ -n "${STACK_NODE_PID:-}" ] || return 0
+  kill -KILL "$STACK_NODE_PID" 2>/dev/null || true
+  wait "$STACK_NODE_PID" 2>/dev/null || true
+  STACK_NODE_PID=
+}
+
 stack_start() {  # BUILD_DIR WORK_DIR
   STACK_BUILD="$1"
   STACK_WORK="$2"
