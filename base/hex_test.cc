@@ -25,6 +25,16 @@ TEST_CASE("percent encoding keeps unreserved characters only") {
   CHECK(percent_encode("v1.2.3.0.0") == "v1.2.3.0.0");
   CHECK(percent_encode("a b/c?d=é~_-") == "a%20b%2Fc%3Fd%3D%C3%A9~_-");
   CHECK(percent_encode("") == "");
+  CHECK(*percent_decode("a%20b+c", true) == "a b c");
+  CHECK(*percent_decode("a+b", false) == "a+b");
+  CHECK_FALSE(percent_decode("%2", true).has_value());
+  CHECK_FALSE(percent_decode("%zz", true).has_value());
+  auto q = parse_query("cursor=v1.2&wait=&tenant=a%2Fb&&flag");
+  REQUIRE(q.has_value());
+  CHECK(q->size() == 4);
+  CHECK((*q)[2].second == "a/b");
+  CHECK((*q)[3].first == "flag");
+  CHECK_FALSE(parse_query("x=%G1").has_value());
 }
 
 }  // namespace larder

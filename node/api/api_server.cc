@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/percent_encoding.h"
 #include "node/api/connection_pool.h"
 #include "node/api/event_stream.h"
 #include "node/api/route_table.h"
@@ -28,7 +29,17 @@ ApiRequest to_api_request(const httplib::Request& req) {
   ApiRequest r;
   r.method = req.method;
   r.path = req.path;
-  for (const auto& [k, v] : req.params) r.query.emplace_back(k, v);
+  // The query from the target itself: cpp-httplib's req.params also holds the
+  // fields of a form-encoded body, which are not query parameters.
+  auto qmark = req.target.find('?');
+  if (qmark != std::string::npos) {
+    auto query = parse_query(std::string_view(req.target).substr(qmark + 1));
+    if (query) {
+      for (auto& [k, v] : *query) r.query.emplace_back(std::move(k), std::move(v));
+    } else {
+      r.query.emplace_back("", "");  // a malformed escape: the handler refuses an unknown parameter
+    }
+  }
   for (const auto& [k, v] : req.headers) {
     if (!library_header(k)) r.headers.emplace(k, v);
   }

@@ -97,7 +97,7 @@ int serve(const std::string& config_path, std::ostream& err) {
   sd_notify(0, "STOPPING=1");
   serving = false;
   listener->reset();
-  waiters->wake_all();
+  waiters->close();
   std::size_t cut = server.stop(std::chrono::seconds(10));
   waiters.reset();
   workers.shutdown();

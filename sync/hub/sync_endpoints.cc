@@ -140,11 +140,12 @@ void handle_pull(HubContext& ctx, Request req, Responder responder) {
     responder.send(error(400, "bad_request", "limit must be an integer from 1 to 10000"));
     return;
   }
-  if (!parse_int(req.query_param("wait"), 0, max_wait_s, 0, &wait_s)) {
-    responder.send(error(400, "bad_request",
-                         "wait must be an integer from 0 to " + std::to_string(max_wait_s)));
+  // The protocol allows 0-60 s; a hub configured for less waits its own maximum.
+  if (!parse_int(req.query_param("wait"), 0, 60, 0, &wait_s)) {
+    responder.send(error(400, "bad_request", "wait must be an integer from 0 to 60"));
     return;
   }
+  wait_s = std::min(wait_s, max_wait_s);
   pr->wait = std::chrono::seconds(wait_s);
   auto deadline = http::ChangeWaiters::Clock::now() + pr->wait;
   // Not run_blocking: when the pull parks, the waiter answers, not this job.

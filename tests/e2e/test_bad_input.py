@@ -357,9 +357,6 @@ def test_node_bad_input(st):
           "the keyed order is not in PostgreSQL exactly once")
 
 
-@harness.expected_failure("node/api/api_server.cc:31 to_api_request() copies cpp-httplib's req.params, "
-                          "which also holds the fields of an application/x-www-form-urlencoded body: "
-                          "answered 400 invalid_query naming a query parameter the request does not have")
 def test_node_form_body_is_unsupported_media_type(st):
     s0 = st.status()
     r = st.node("POST", st.tpath("/orders"), "lines=1", [("Content-Type", "application/x-www-form-urlencoded")])

@@ -294,10 +294,6 @@ def test_push_exactly_once(st):
           "the original batch no longer replays as duplicates")
 
 
-@harness.expected_failure(
-    "sync/hub/sync_endpoints.cc:143 (handle_pull) refuses wait above the hub's long_poll.max_wait_ms (400 bad_request) "
-    "although docs/PROTOCOL.md allows 0-60 and larder-node accepts sync.pull_wait_seconds up to 300: a node "
-    "whose pull_wait_seconds exceeds its hub's max_wait never completes a long-poll; the hub should clamp")
 def test_pull_wait_above_hub_max_is_clamped(st):
     """A wait the protocol allows (0-60) but above this hub's max_wait_ms waits max_wait_ms."""
     quiesce(st)
@@ -315,11 +311,6 @@ def test_pull_wait_above_hub_max_is_clamped(st):
         hub.stop()
 
 
-@harness.expected_failure(
-    "sync/hub/serve.cc:100 calls waiters->wake_all() once, but ChangeWaiters (sync/hub/http/change_waiters.cc:93) "
-    "keeps accepting waits afterwards: a pull in flight when SIGTERM arrives reaches ChangeWaiters::wait() "
-    "after the wake-up and parks, so the hub takes the whole 10 s drain and then cuts the connection "
-    "without an answer")
 def test_hub_sigterm_answers_inflight_long_poll(st):
     """A long-poll in flight when the hub gets SIGTERM is answered at once and the hub exits promptly."""
     tok = st.token()

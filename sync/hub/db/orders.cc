@@ -142,6 +142,17 @@ Result<json> canonical_order(const json& order) {
   if (c.ok() && sum != out["subtotal_minor"].get<std::int64_t>()) {
     c.fail("subtotal_minor must equal the sum of items[].line_total_minor");
   }
+  if (c.ok()) {
+    std::int64_t subtotal = out["subtotal_minor"].get<std::int64_t>();
+    std::int64_t tax = out["tax_minor"].get<std::int64_t>();
+    std::int64_t total = out["total_minor"].get<std::int64_t>();
+    bool inclusive = out["tax_inclusive"].get<bool>();
+    if (inclusive && (total != subtotal || tax > total)) {
+      c.fail("total_minor must equal subtotal_minor, with tax_minor included in it, when tax is inclusive");
+    } else if (!inclusive && total != subtotal + tax) {
+      c.fail("total_minor must equal subtotal_minor + tax_minor");
+    }
+  }
   if (!c.ok()) return invalid_argument(c.error);
   out["items"] = items;
   return out;
@@ -216,7 +227,9 @@ Result<IngestResult> ingest_order(PgConnection& conn, const DeviceIdentity& devi
         }
       }
     }
-    const std::string status = order.contains("status") ? order["status"].get<std::string>() : "placed";
+    // The centre is authoritative for status after placement (DESIGN.md
+    // decision 8): whatever the device sends, an order starts as placed.
+    const std::string status = "placed";
     LARDER_ASSIGN_OR_RETURN(
         PgResult inserted,
         tx.exec("INSERT INTO orders (tenant_id, id, location_id, device_id, number, status,"

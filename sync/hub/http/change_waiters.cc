@@ -33,6 +33,8 @@ struct ChangeWaiters::Impl {
 
   explicit Impl(boost::asio::io_context& ctx) : io(ctx) {}
 
+  bool closed = false;  // guarded by mu; set by close(): later waits end at once
+
   // Removes `id` from both maps; the caller holds mu. Returns the node so the
   // caller can run the callback and destroy the timer after unlocking.
   Waiters::node_type take_locked(WaiterId id) {
@@ -95,7 +97,9 @@ ChangeWaiters::WaiterId ChangeWaiters::wait(const std::string& key, Clock::time_
   std::lock_guard lock(impl_->mu);
   WaiterId id = impl_->next_id++;
   auto [it, inserted] = impl_->waiters.try_emplace(id, impl_->io, key, std::move(callback));
-  it->second.timer.expires_at(deadline);
+  // After close() a wait must not park: a pull that arrives while the server
+  // drains would otherwise hold its connection until the drain deadline.
+  it->second.timer.expires_at(impl_->closed ? Clock::time_point::min() : deadline);
   // The handler holds the Impl, not `this`, so a timer firing while the
   // ChangeWaiters is being destroyed touches nothing freed.
   it->second.timer.async_wait(
@@ -134,6 +138,14 @@ bool ChangeWaiters::cancel(WaiterId id) {
 }
 
 std::size_t ChangeWaiters::wake_all() { return impl_->end_all(WakeReason::kShuttingDown); }
+
+std::size_t ChangeWaiters::close() {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->closed = true;
+  }
+  return wake_all();
+}
 
 std::size_t ChangeWaiters::open() const {
   std::lock_guard lock(impl_->mu);

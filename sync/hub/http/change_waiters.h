@@ -63,6 +63,8 @@ class ChangeWaiters {
   // Ends every wait with kShuttingDown (before a graceful stop, so held
   // long-polls answer at once and their nodes reconnect elsewhere).
   std::size_t wake_all();
+  // wake_all(), and from then on every new wait times out at once (shutdown).
+  std::size_t close();
 
   std::size_t open() const;                       // all keys
   std::size_t open(const std::string& key) const;  // one key

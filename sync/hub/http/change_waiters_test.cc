@@ -104,6 +104,20 @@ TEST_CASE("cancel ends one wait with kCancelled, once") {
   CHECK(w.open() == 0);
 }
 
+TEST_CASE("after close() a new wait ends at once instead of parking until the drain deadline") {
+  Loop loop;
+  Record rec;
+  ChangeWaiters w(loop.io);
+  w.wait("k", ChangeWaiters::Clock::now() + kFar, rec.make(1));
+  CHECK(w.close() == 1);
+  w.wait("k", ChangeWaiters::Clock::now() + kFar, rec.make(2));
+  REQUIRE(eventually([&] { return rec.size() == 2; }));
+  std::lock_guard lock(rec.mu);
+  CHECK(rec.calls[0] == std::pair<int, WakeReason>{1, WakeReason::kShuttingDown});
+  CHECK(rec.calls[1].first == 2);
+  CHECK(rec.calls[1].second == WakeReason::kTimedOut);
+}
+
 TEST_CASE("notify racing deadlines: every callback runs exactly once") {
   Loop loop;
   ChangeWaiters w(loop.io);
