@@ -135,7 +135,7 @@ cross_build() {
     || die "CMakeLists.txt does not include cross/NodeOnly.cmake: the cross build needs LARDER_NODE_ONLY (see cross/README.md)"
   if [ ! -f "$dir/build.ninja" ]; then
     log "configuring the $CROSS_ARCH build in $dir"
-    cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${CMAKE_LAUNCHER[@]}" \
       -DCMAKE_TOOLCHAIN_FILE="$ROOT/cross/toolchain-$CROSS_ARCH.cmake" \
       -DLARDER_CROSS_SYSROOT:PATH="$CROSS_SYSROOT" -DLARDER_NODE_ONLY=ON \
       -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
