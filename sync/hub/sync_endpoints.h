@@ -36,6 +36,14 @@ struct HubContext {
 
 void add_sync_routes(http::Router& router, HubContext& context);
 
+// The handlers add_sync_routes() installs, one file each.
+void handle_enroll(HubContext& ctx, http::Request req,
+                   http::Responder responder);  // enroll_endpoint.cc
+void handle_pull(HubContext& ctx, http::Request req,
+                 http::Responder responder);  // pull_endpoint.cc
+void handle_push(HubContext& ctx, http::Request req,
+                 http::Responder responder);  // push_endpoint.cc
+
 // The waiter key of a tenant: every pull of the tenant waits on it.
 inline std::string tenant_wait_key(const std::string& tenant_id) { return "t/" + tenant_id; }
 

@@ -15,7 +15,11 @@ JsonReader::JsonReader(const nlohmann::json& object, std::string path)
 }
 
 std::string JsonReader::where(const char* name) const {
-  return path_.empty() ? std::string(name) : path_ + "." + name;
+  // append(), not operator+: g++ 12 at -O3 reports a false -Wrestrict in the
+  // inlined operator+ (GCC bug 105329), which -Werror turns into a failed build.
+  std::string p = path_;
+  if (!p.empty()) p.append(1, '.');
+  return p.append(name);
 }
 
 std::string JsonReader::child_path(const char* name, std::optional<std::size_t> index) const {
