@@ -84,7 +84,10 @@ Result<std::vector<OptionValue>> parse_options(const std::vector<OptionSpec>& sp
   }
   std::vector<std::pair<std::string, const toml::node*>> present;
   flatten(root, "", &present);
-  for (const auto& [name, node] : present) {
+  for (const auto& entry : present) {
+    // Not a structured binding: clang 14 (the fuzzers, clang-tidy) cannot capture one.
+    const std::string& name = entry.first;
+    const toml::node* node = entry.second;
     int line = static_cast<int>(node->source().begin.line);
     auto it = by_name.find(name);
     if (it == by_name.end()) {
