@@ -26,6 +26,18 @@ nlohmann::json order_document(const sync::WireOrder& o, const db::DeviceIdentity
   return doc;
 }
 
+sync::PushOutcome wire_outcome(db::IngestOutcome outcome) {
+  switch (outcome) {
+    case db::IngestOutcome::kAccepted:
+      return sync::PushOutcome::kAccepted;
+    case db::IngestOutcome::kDuplicate:
+      return sync::PushOutcome::kDuplicate;
+    case db::IngestOutcome::kRejected:
+      break;
+  }
+  return sync::PushOutcome::kRejected;
+}
+
 }  // namespace
 
 void handle_push(HubContext& ctx, Request req, Responder responder) {
@@ -46,21 +58,23 @@ void handle_push(HubContext& ctx, Request req, Responder responder) {
     if (!conn.is_ok()) return from_status(conn.status());
     auto device = authenticate(**conn, token);
     if (!device.is_ok()) return from_status(device.status());
+    // Every order is checked and hashed before the push's one transaction
+    // begins, so no transaction (nor the location's feed counter) is held
+    // during that work. (The lease is: the pool has one connection per
+    // worker, so it keeps no other job waiting.)
+    std::vector<db::CheckedOrder> orders;
+    orders.reserve(request->orders.size());
+    for (const sync::WireOrder& o : request->orders) {
+      orders.push_back(db::check_order(order_document(o, *device)));
+    }
+    auto stored = db::ingest_orders(**conn, *device, orders);
+    if (!stored.is_ok()) return from_status(stored.status());
     auto& results = ctx.metrics.counter(
         "larder_hub_orders_total", "orders pushed, by tenant and result", {"tenant", "result"});
     sync::PushResponse out;
-    for (const sync::WireOrder& o : request->orders) {
-      auto r = db::ingest_order(**conn, *device, order_document(o, *device));
-      if (!r.is_ok()) {
-        if (r.status().code() == Code::kUnavailable) return from_status(r.status());
-        out.results.push_back({o.id, sync::PushOutcome::kRejected, r.status().message()});
-      } else {
-        sync::PushOutcome outcome =
-            r->outcome == db::IngestOutcome::kAccepted    ? sync::PushOutcome::kAccepted
-            : r->outcome == db::IngestOutcome::kDuplicate ? sync::PushOutcome::kDuplicate
-                                                          : sync::PushOutcome::kRejected;
-        out.results.push_back({o.id, outcome, r->reason});
-      }
+    for (std::size_t i = 0; i < stored->size(); ++i) {
+      const db::IngestResult& r = (*stored)[i];
+      out.results.push_back({request->orders[i].id, wire_outcome(r.outcome), r.reason});
       results.inc({device->tenant_id, sync::push_outcome_name(out.results.back().outcome)});
     }
     if (request->heartbeat) {

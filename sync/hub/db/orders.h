@@ -1,28 +1,39 @@
 // Orders at the hub: exactly-once ingest (DESIGN.md decision 7) and the
 // kitchen's monotonic status changes (decision 8).
 //
-// ingest_order() takes the order as the node sends it (JSON, format in
-// MENU_IMPORT.md "Order documents") and the identity from the device's
-// credential (never from the request). It answers:
-//   accepted   stored now, with its items and options, in one transaction;
+// ingest_orders() stores the orders of one push, as checked by check_order()
+// (order_content.h) from the documents the node sent (MENU_IMPORT.md "Order
+// documents"), with the identity from the device's credential (never from
+// the request). One answer per order, in order:
+//   accepted   stored now, with its items and options;
 //   duplicate  the same id was stored before with the same content (same
 //              canonical content hash; status is not content);
 //   rejected   with a reason: conflict (same id, different content: the
 //              stored order is left unchanged), an order for another tenant
-//              or location than the device's, or invalid data (names the
-//              path, e.g. "items[0].quantity must be >= 1"). Rejections are
-//              recorded in events (kind "order_rejected", with the document)
-//              so nothing is dropped silently.
-// A database failure is an error Status (retry later), not a rejection.
+//              or location than the device's, an item or option unknown to
+//              the tenant, or invalid data (names the path, e.g.
+//              "items[0].quantity must be >= 1"). Nothing of it is stored;
+//              the rejection is recorded in events (kind "order_rejected",
+//              with the reason and the document) so nothing is dropped
+//              silently.
+// The push is stored in one tenant-scoped transaction (a few statements for
+// all its orders, not a dozen per order), so the location's feed counter is
+// taken once per push. An order that PostgreSQL itself refuses (a value out
+// of a column's range, say) is rejected alone: the push is then stored
+// again with a savepoint around each order, and the others are kept. An id
+// repeated within one push is answered as if its copies came in separate
+// pushes, in order. A database failure is an error Status for the whole
+// push (nothing of it committed; retry later), never a rejection.
 //
 // Thread safety: functions; the connection is used by the calling thread.
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
+#include <vector>
 
 #include "base/status.h"
+#include "sync/hub/db/order_content.h"
 #include "sync/hub/db/pg_connection.h"
 #include "sync/hub/db/provisioning.h"
 
@@ -36,11 +47,13 @@ struct IngestResult {
   std::string reason;  // for kRejected
 };
 
+// One result per order, in the order given.
+Result<std::vector<IngestResult>> ingest_orders(PgConnection& conn, const DeviceIdentity& device,
+                                                const std::vector<CheckedOrder>& orders);
+
+// One order: ingest_orders() of check_order(order).
 Result<IngestResult> ingest_order(PgConnection& conn, const DeviceIdentity& device,
                                   const nlohmann::json& order);
-
-// The canonical content hash (SHA-256 hex) of a valid order document.
-Result<std::string> order_content_hash(const nlohmann::json& order);
 
 // Moves an order forward. Same status: OK, no change. Backwards:
 // kFailedPrecondition "order X is ready; it cannot move back to accepted".
