@@ -7,11 +7,18 @@
 // written; a bad row fails the whole batch with kInvalidArgument naming the
 // table, key and column, and nothing (cursor included) changes.
 //
-// Resync (decision 5): begin_resync() creates empty staging copies of the
-// menu tables; apply_staging_changes() fills them page by page; finish_resync()
-// swaps them in, with the cursor, in one transaction, so a reader sees either
-// the old menu or the new one, never half of it. Orders and the outbox are
-// never touched by a resync.
+// Staged builds (decision 5: a resync; also a node's first bootstrap):
+// begin_resync() creates empty staging copies of the menu tables (dropping
+// any earlier ones); apply_staging_changes() fills them page by page, each
+// page with the cursor after it in one transaction, like apply_changes();
+// finish_resync() swaps them in, with the cursor, in one transaction, so a
+// reader sees either the old menu or the new one, never half of it, and
+// replica_ready turns true only then. The staging tables and their cursor
+// are ordinary tables of the same encrypted database (staging_<table>, and
+// staging_progress holding the cursor), so a build cut by a crash or a lost
+// link resumes where it stopped: staging_cursor() says whether one is in
+// progress and where. Orders and the outbox are never touched by a staged
+// build (order status rows merge into the live orders, as always).
 //
 // Order status rows ("orders" in the feed) merge monotonically into orders
 // this replica holds: placed < accepted < in_progress < ready < completed <
@@ -23,7 +30,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,16 +49,22 @@ struct ReplicaChange {
 struct ApplyResult {
   int upserts = 0;
   int deletes = 0;
-  int ignored = 0;                            // unknown tables, orders not on this device
-  bool menu_changed = false;                  // any synced menu/location/tenant row changed
-  std::vector<std::string> orders_changed;    // order ids whose status moved forward
+  int ignored = 0;                          // unknown tables, orders not on this device
+  bool menu_changed = false;                // any synced menu/location/tenant row changed
+  std::vector<std::string> orders_changed;  // order ids whose status moved forward
 };
 
 Result<ApplyResult> apply_changes(Database& db, const std::vector<ReplicaChange>& changes,
                                   const std::string& cursor_after);
 
 Status begin_resync(Database& db);
-Result<ApplyResult> apply_staging_changes(Database& db, const std::vector<ReplicaChange>& changes);
+// The cursor after the last staged page ("" before the first), or nullopt
+// when no staged build is in progress (or one made before a schema upgrade
+// is left over, which begin_resync() then replaces).
+Result<std::optional<std::string>> staging_cursor(Database& db);
+// kFailedPrecondition when no staged build is in progress.
+Result<ApplyResult> apply_staging_changes(Database& db, const std::vector<ReplicaChange>& changes,
+                                          const std::string& cursor_after);
 Status finish_resync(Database& db, const std::string& cursor_after);
 
 // The rank used by the monotonic merge; -1 for an unknown status.

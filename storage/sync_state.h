@@ -1,8 +1,9 @@
 // Where a tenant's replica stands in the centre's feed (the sync_state row).
 //
 // The cursor is opaque to the node (DESIGN.md decision 4): it is stored as the
-// hub sent it and sent back unchanged. replica_ready turns true with the first
-// applied batch (readiness of /readyz). Written by storage/replica_apply.h and
+// hub sent it and sent back unchanged. replica_ready turns true when the first
+// complete replica is swapped in from staging (finish_resync; readiness of
+// /readyz), never with a partial bootstrap. Written by storage/replica_apply.h and
 // storage/order_ledger.h inside their own transactions; read here.
 //
 // Thread safety: as the Database.

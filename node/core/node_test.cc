@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <optional>
+
 #include "storage/testing/temp_dir.h"
 
 namespace larder::node {
@@ -20,18 +22,23 @@ sync::PullResponse menu_page() {
   p.cursor = "v1.3.1";
   p.changes = {
       row("tenants", "acme", {{"name", "Acme Burgers"}, {"currency", "USD"}}),
-      row("locations", "loc-1", {{"name", "Main"}, {"timezone", "UTC"}, {"tax_rate_bp", 800},
-                                 {"tax_inclusive", false}}),
+      row("locations", "loc-1",
+          {{"name", "Main"}, {"timezone", "UTC"}, {"tax_rate_bp", 800}, {"tax_inclusive", false}}),
       row("menus", "m", {{"name", "All day"}, {"active", true}}),
       row("categories", "c", {{"menu_id", "m"}, {"name", "Burgers"}}),
-      row("items", "burger", {{"category_id", "c"}, {"name", "Burger"}, {"price_minor", 650},
-                              {"available", true}}),
-      row("modifiers", "extras", {{"name", "Extras"}, {"selection", "multi"}, {"min_choices", 0},
-                                  {"max_choices", 2}}),
-      sync::Change{"item_modifiers", false, {{"item_id", "burger"}, {"modifier_id", "extras"}},
+      row("items", "burger",
+          {{"category_id", "c"}, {"name", "Burger"}, {"price_minor", 650}, {"available", true}}),
+      row("modifiers", "extras",
+          {{"name", "Extras"}, {"selection", "multi"}, {"min_choices", 0}, {"max_choices", 2}}),
+      sync::Change{"item_modifiers",
+                   false,
+                   {{"item_id", "burger"}, {"modifier_id", "extras"}},
                    {{"updated_at", "t"}}},
-      row("options", "cheese", {{"modifier_id", "extras"}, {"name", "Cheese"},
-                                {"price_delta_minor", 50}, {"available", true}}),
+      row("options", "cheese",
+          {{"modifier_id", "extras"},
+           {"name", "Cheese"},
+           {"price_delta_minor", 50},
+           {"available", true}}),
   };
   return p;
 }
@@ -62,7 +69,8 @@ TEST_CASE("a node serves its enrolled tenant: not ready, then a pulled menu, the
 
   TenantRuntime* rt = f.node->runtime("acme");
   REQUIRE(rt != nullptr);
-  REQUIRE(rt->apply(menu_page()).is_ok());
+  sync::PullResponse page = menu_page();
+  REQUIRE(rt->apply(page).is_ok());
   CHECK(f.node->ready());
   CHECK(*rt->cursor() == "v1.3.1");
   auto ev = sub->next(1s);
@@ -97,7 +105,8 @@ TEST_CASE("a node serves its enrolled tenant: not ready, then a pulled menu, the
   CHECK(reused.error.code() == Code::kConflict);
 
   PlaceOrderOutcome bad = f.node->place_order(
-      "acme", R"({"lines":[{"item_id":"burger","quantity":1,"option_ids":["nope"]}]})", std::nullopt);
+      "acme", R"({"lines":[{"item_id":"burger","quantity":1,"option_ids":["nope"]}]})",
+      std::nullopt);
   REQUIRE(bad.invalid.size() == 1);
   CHECK(bad.invalid[0].path == "lines[0].option_ids[0]");
 
@@ -115,7 +124,83 @@ TEST_CASE("a node serves its enrolled tenant: not ready, then a pulled menu, the
   json status = f.node->status();
   CHECK(status["tenants"][0]["outbox_depth"] == 0);
   CHECK(status["tenants"][0]["orders_synced"] == 1);
-  CHECK(f.node->metrics_text().find("larder_node_outbox_depth{tenant=\"acme\"} 0") != std::string::npos);
+  CHECK(f.node->metrics_text().find("larder_node_outbox_depth{tenant=\"acme\"} 0") !=
+        std::string::npos);
+}
+
+TEST_CASE("a staged bootstrap: not ready and no menu until the swap, resumable after a restart") {
+  Fixture f;
+  auto sub = f.node->events().subscribe();
+  TenantRuntime* rt = f.node->runtime("acme");
+  REQUIRE(rt->begin_resync().is_ok());
+  sync::PullResponse first = menu_page();
+  first.changes.resize(4);  // tenants, locations, menus, categories
+  first.cursor = "v2.0.0.3.0.AA.-";
+  REQUIRE(rt->apply_staging(first).is_ok());
+  CHECK_FALSE(f.node->ready());
+  CHECK(f.node->menu("acme").status().code() == Code::kFailedPrecondition);
+  CHECK(*rt->cursor() == "");
+  CHECK(f.node->status()["tenants"][0]["cursor"] == "");
+  CHECK_FALSE(sub->next(20ms).has_value());  // no menu event for staged rows
+
+  // The node restarts half-way: the build resumes from its staging cursor.
+  sub.reset();
+  f.node.reset();
+  auto reopened = Node::open(NodeOptions{f.dir.path(), "", "test"}, f.env);
+  REQUIRE_MESSAGE(reopened.is_ok(), reopened.status().to_string());
+  f.node = std::move(reopened).value();
+  rt = f.node->runtime("acme");
+  sub = f.node->events().subscribe();
+  CHECK(*rt->staging_cursor() == std::optional<std::string>("v2.0.0.3.0.AA.-"));
+  CHECK_FALSE(f.node->ready());
+  sync::PullResponse rest = menu_page();
+  rest.changes.erase(rest.changes.begin(), rest.changes.begin() + 4);
+  rest.cursor = "v1.3.1.0.0";
+  REQUIRE(rt->apply_staging(rest).is_ok());
+  CHECK_FALSE(f.node->ready());
+  REQUIRE(rt->finish_resync(rest.cursor).is_ok());
+  CHECK(f.node->ready());
+  CHECK(*rt->cursor() == "v1.3.1.0.0");
+  CHECK_FALSE(rt->staging_cursor()->has_value());
+  CHECK(sub->next(1s)->type == "menu");
+  auto menu = f.node->menu("acme");
+  REQUIRE(menu.is_ok());
+  CHECK(json::parse((*menu)->body)["categories"][0]["items"][0]["name"] == "Burger");
+}
+
+TEST_CASE("a resync keeps queued orders and the menu on screen until the swap") {
+  Fixture f;
+  TenantRuntime* rt = f.node->runtime("acme");
+  sync::PullResponse page = menu_page();
+  REQUIRE(rt->apply(page).is_ok());
+  PlaceOrderOutcome placed = f.node->place_order("acme", kOrder, std::nullopt);
+  REQUIRE_MESSAGE(placed.placed.has_value(), placed.error.to_string());
+
+  REQUIRE(rt->begin_resync().is_ok());
+  sync::PullResponse half = menu_page();
+  half.changes.resize(5);  // through the burger; no modifiers yet
+  half.changes[4].row["name"] = "Burger v2";
+  half.cursor = "v2.0.0.9.0.AA.-";
+  REQUIRE(rt->apply_staging(half).is_ok());
+  // Screens still see the old menu, and orders can still be placed against it.
+  auto menu = f.node->menu("acme");
+  REQUIRE(menu.is_ok());
+  CHECK(json::parse((*menu)->body)["categories"][0]["items"][0]["name"] == "Burger");
+  PlaceOrderOutcome during = f.node->place_order("acme", kOrder, std::nullopt);
+  REQUIRE_MESSAGE(during.placed.has_value(), during.error.to_string());
+
+  sync::PullResponse rest = menu_page();
+  rest.changes.erase(rest.changes.begin(), rest.changes.begin() + 5);
+  REQUIRE(rt->apply_staging(rest).is_ok());
+  REQUIRE(rt->finish_resync("v1.9.1.0.0").is_ok());
+  menu = f.node->menu("acme");
+  REQUIRE(menu.is_ok());
+  CHECK(json::parse((*menu)->body)["categories"][0]["items"][0]["name"] == "Burger v2");
+  auto pending = rt->pending_orders(10);
+  REQUIRE(pending.is_ok());
+  REQUIRE(pending->size() == 2);
+  CHECK((*pending)[0].id == placed.placed->order.id);
+  CHECK((*pending)[1].id == during.placed->order.id);
 }
 
 TEST_CASE("connectivity changes are published once per change") {

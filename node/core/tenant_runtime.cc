@@ -23,12 +23,15 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(md, len);
 }
 
-std::vector<storage::ReplicaChange> to_replica(const sync::PullResponse& page) {
+// Moves the page's rows (most of its memory) rather than copying them.
+std::vector<storage::ReplicaChange> to_replica(sync::PullResponse& page) {
   std::vector<storage::ReplicaChange> out;
   out.reserve(page.changes.size());
-  for (const sync::Change& c : page.changes) {
-    out.push_back(storage::ReplicaChange{c.table, c.is_delete, c.key, c.row});
+  for (sync::Change& c : page.changes) {
+    out.push_back(storage::ReplicaChange{std::move(c.table), c.is_delete, std::move(c.key),
+                                         std::move(c.row)});
   }
+  page.changes.clear();
   return out;
 }
 
@@ -42,8 +45,8 @@ storage::OrderRecord to_record(const pricing::PricedOrder& p) {
   o.tax_inclusive = p.tax_mode == pricing::TaxMode::kInclusive;
   o.note = p.note;
   for (const pricing::PricedLine& l : p.lines) {
-    storage::OrderLineRecord r{l.line_no, l.item_id, l.name, l.unit_price_minor, l.quantity,
-                               l.line_total_minor, {}};
+    storage::OrderLineRecord r{l.line_no,  l.item_id,          l.name, l.unit_price_minor,
+                               l.quantity, l.line_total_minor, {}};
     for (const pricing::PricedOption& opt : l.options) {
       r.options.push_back({opt.option_id, opt.modifier_id, opt.name, opt.price_delta_minor});
     }
@@ -228,7 +231,7 @@ Result<std::string> TenantRuntime::cursor() {
   return s.cursor;
 }
 
-Status TenantRuntime::apply(const sync::PullResponse& page) {
+Status TenantRuntime::apply(sync::PullResponse& page) {
   storage::ApplyResult result;
   auto changes = to_replica(page);
   LARDER_RETURN_IF_ERROR(writer_->run([&](storage::Database& db) -> Status {
@@ -243,16 +246,28 @@ Status TenantRuntime::begin_resync() {
   return writer_->run([](storage::Database& db) { return storage::begin_resync(db); });
 }
 
-Status TenantRuntime::apply_staging(const sync::PullResponse& page) {
+Status TenantRuntime::apply_staging(sync::PullResponse& page) {
+  storage::ApplyResult result;
   auto changes = to_replica(page);
-  return writer_->run([&](storage::Database& db) -> Status {
-    return storage::apply_staging_changes(db, changes).status();
-  });
+  LARDER_RETURN_IF_ERROR(writer_->run([&](storage::Database& db) -> Status {
+    LARDER_ASSIGN_OR_RETURN(result, storage::apply_staging_changes(db, changes, page.cursor));
+    return Status::ok();
+  }));
+  // Staged menu rows stay invisible until the swap; order statuses merge
+  // into the live orders at once (storage/replica_apply.h).
+  result.menu_changed = false;
+  after_apply(result);
+  return Status::ok();
+}
+
+Result<std::optional<std::string>> TenantRuntime::staging_cursor() {
+  std::lock_guard<std::mutex> rlock(reader_mu_);
+  return storage::staging_cursor(*reader_);
 }
 
 Status TenantRuntime::finish_resync(const std::string& cursor) {
-  LARDER_RETURN_IF_ERROR(writer_->run(
-      [&](storage::Database& db) { return storage::finish_resync(db, cursor); }));
+  LARDER_RETURN_IF_ERROR(
+      writer_->run([&](storage::Database& db) { return storage::finish_resync(db, cursor); }));
   storage::ApplyResult everything;
   everything.menu_changed = true;
   after_apply(everything);

@@ -28,8 +28,8 @@
 #include "node/core/event_bus.h"
 #include "node/core/node_service.h"
 #include "node/core/tenant_writer.h"
-#include "storage/tenant_store.h"
 #include "storage/replica_apply.h"
+#include "storage/tenant_store.h"
 #include "sync/client/replica_port.h"
 
 namespace larder::node {
@@ -57,10 +57,11 @@ class TenantRuntime : public sync::ReplicaPort {
 
   // sync::ReplicaPort
   Result<std::string> cursor() override;
-  Status apply(const sync::PullResponse& page) override;
+  Status apply(sync::PullResponse& page) override;
   Status begin_resync() override;
-  Status apply_staging(const sync::PullResponse& page) override;
+  Status apply_staging(sync::PullResponse& page) override;
   Status finish_resync(const std::string& cursor) override;
+  Result<std::optional<std::string>> staging_cursor() override;
   Result<std::vector<sync::WireOrder>> pending_orders(int limit) override;
   Status record_push_results(const sync::PushResponse& response) override;
   Status record_push_failure(const std::vector<std::string>& order_ids,

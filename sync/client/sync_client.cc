@@ -2,8 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
+
 #include "base/percent_encoding.h"
-#include "sync/protocol/json_reader.h"
 
 namespace larder::sync {
 namespace {
@@ -29,9 +30,9 @@ Status status_for(const HttpReply& r) {
 
 }  // namespace
 
-std::string pull_target(const std::string& cursor, int limit, int wait_seconds) {
+std::string pull_target(const std::string& cursor, int limit, int wait_seconds, bool staged) {
   return "/v1/sync/pull?cursor=" + percent_encode(cursor) + "&limit=" + std::to_string(limit) +
-         "&wait=" + std::to_string(wait_seconds);
+         "&wait=" + std::to_string(wait_seconds) + (staged ? "&staged=1" : "");
 }
 
 SyncClient::SyncClient(ReplicaPort& replica, std::unique_ptr<HubTransport> pull_transport,
@@ -75,45 +76,108 @@ bool SyncClient::sleep_for(std::chrono::milliseconds d, bool wake_on_push) {
   return !stopping_;
 }
 
-Result<PullResponse> SyncClient::fetch(const std::string& cursor, int wait_seconds) {
+bool SyncClient::stopping() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stopping_;
+}
+
+Result<PullResponse> SyncClient::fetch(const std::string& cursor, int wait_seconds, bool staged) {
   auto timeout = options_.request_timeout + std::chrono::seconds(wait_seconds);
+  const int limit = staged ? options_.staged_limit : options_.pull_limit;
   LARDER_ASSIGN_OR_RETURN(HttpReply reply,
-                          pull_->get(pull_target(cursor, options_.pull_limit, wait_seconds), timeout));
+                          pull_->get(pull_target(cursor, limit, wait_seconds, staged), timeout));
   if (reply.status == 410) return failed_precondition("resync_required");
   if (reply.status != 200) return status_for(reply);
-  auto j = nlohmann::json::parse(reply.body, nullptr, false);
-  if (j.is_discarded()) return unavailable("the hub's pull answer is not JSON");
-  auto page = pull_response_from_json(j);
-  if (!page.is_ok()) return page.status().with_context("the hub's pull answer");
+  auto page = parse_pull_response(reply.body);
+  if (!page.is_ok()) {
+    // A body that is not JSON at all is a broken answer (a proxy's error page,
+    // a cut connection): retry like an unreachable hub.
+    if (page.status().code() == Code::kUnavailable) return page.status();
+    return page.status().with_context("the hub's pull answer");
+  }
   return page;
 }
 
-Status SyncClient::resync() {
-  spdlog::warn("{}: the hub asked for a resync; rebuilding the replica from cursor zero",
-               options_.label);
-  LARDER_RETURN_IF_ERROR(replica_.begin_resync());
-  std::string cursor;
+Status SyncClient::build_staged(std::optional<std::string> from) {
+  using Clock = std::chrono::steady_clock;
+  const auto started = Clock::now();
+  Clock::duration waited{}, applying{};
+  std::size_t pages = 0, rows = 0;
+  if (!from) LARDER_RETURN_IF_ERROR(replica_.begin_resync());
+  std::string cursor = from.value_or("");
+  int restarts = 0;
+  auto page = fetch(cursor, 0, true);
+  waited += Clock::now() - started;
   for (;;) {
-    auto page = fetch(cursor, 0);
-    if (!page.is_ok()) return page.status().with_context("resync");
-    LARDER_RETURN_IF_ERROR(replica_.apply_staging(*page));
+    if (!page.is_ok() && page.status().code() == Code::kFailedPrecondition && restarts < 3) {
+      // The snapshot this build was paging fell out of the feed's retention
+      // (or the cursor was from another database): start again from zero.
+      ++restarts;
+      spdlog::warn("{}: the hub refused the staged build's cursor; starting it again from zero",
+                   options_.label);
+      LARDER_RETURN_IF_ERROR(replica_.begin_resync());
+      cursor.clear();
+      page = fetch(cursor, 0, true);
+      continue;
+    }
+    if (!page.is_ok()) return page.status().with_context("building the replica in staging");
+    if (stopping()) return unavailable("stopping");
+    const bool more = page->more;
     cursor = page->cursor;
-    if (!page->more) break;
+    ++pages;
+    rows += page->changes.size();
+    // Fetch the next page while this one is written: the hub, PostgreSQL and
+    // the local writer then work at the same time. The future is always
+    // waited for before this function returns.
+    std::future<Result<PullResponse>> next;
+    if (more) {
+      next = std::async(std::launch::async, [this, cursor] { return fetch(cursor, 0, true); });
+    }
+    auto t = Clock::now();
+    Status applied = replica_.apply_staging(*page);
+    if (applied.is_ok() && !more) applied = replica_.finish_resync(cursor);
+    applying += Clock::now() - t;
+    if (!applied.is_ok()) return applied.with_context("building the replica in staging");
+    if (!more) break;
+    t = Clock::now();
+    page = next.get();
+    waited += Clock::now() - t;
   }
-  return replica_.finish_resync(cursor);
+  auto ms = [](Clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  };
+  spdlog::info(
+      "{}: replica built in staging and swapped in: {} rows in {} pages, {} ms ({} ms "
+      "waiting for the hub, {} ms writing)",
+      options_.label, rows, pages, ms(Clock::now() - started), ms(waited), ms(applying));
+  return Status::ok();
 }
 
 Result<PullStep> SyncClient::pull_once(bool wait) {
+  LARDER_ASSIGN_OR_RETURN(std::optional<std::string> staged, replica_.staging_cursor());
   LARDER_ASSIGN_OR_RETURN(std::string cursor, replica_.cursor());
-  auto page = fetch(cursor, wait ? options_.pull_wait_seconds : 0);
+  if (staged) {
+    spdlog::info("{}: resuming the staged build of the replica", options_.label);
+    LARDER_RETURN_IF_ERROR(build_staged(std::move(staged)));
+    return cursor.empty() ? PullStep::kBootstrapped : PullStep::kResynced;
+  }
+  if (cursor.empty()) {
+    spdlog::info("{}: building the first replica from cursor zero", options_.label);
+    LARDER_RETURN_IF_ERROR(build_staged(std::nullopt));
+    return PullStep::kBootstrapped;
+  }
+  auto page = fetch(cursor, wait ? options_.pull_wait_seconds : 0, false);
   if (!page.is_ok() && page.status().code() == Code::kFailedPrecondition) {
-    LARDER_RETURN_IF_ERROR(resync());
+    spdlog::warn("{}: the hub asked for a resync; rebuilding the replica from cursor zero",
+                 options_.label);
+    LARDER_RETURN_IF_ERROR(build_staged(std::nullopt));
     return PullStep::kResynced;
   }
   if (!page.is_ok()) return page.status();
   if (page->changes.empty() && page->cursor == cursor) return PullStep::kCaughtUp;
+  const bool more = page->more;
   LARDER_RETURN_IF_ERROR(replica_.apply(*page));
-  return page->more ? PullStep::kMore : PullStep::kCaughtUp;
+  return more ? PullStep::kMore : PullStep::kCaughtUp;
 }
 
 void SyncClient::pull_loop() {
@@ -128,7 +192,7 @@ void SyncClient::pull_loop() {
     if (step.is_ok()) {
       replica_.set_online(true, "");
       backoff.reset();
-      wait = *step == PullStep::kCaughtUp;
+      wait = *step != PullStep::kMore;
       continue;
     }
     {
@@ -148,7 +212,8 @@ void SyncClient::pull_loop() {
 }
 
 Result<int> SyncClient::push_once() {
-  LARDER_ASSIGN_OR_RETURN(std::vector<WireOrder> orders, replica_.pending_orders(options_.push_batch));
+  LARDER_ASSIGN_OR_RETURN(std::vector<WireOrder> orders,
+                          replica_.pending_orders(options_.push_batch));
   PushRequest req;
   req.orders = std::move(orders);
   req.heartbeat = replica_.heartbeat();
@@ -162,16 +227,17 @@ Result<int> SyncClient::push_once() {
     failure = status_for(*reply);
   } else {
     auto j = nlohmann::json::parse(reply->body, nullptr, false);
-    auto resp = j.is_discarded() ? Result<PushResponse>(unavailable("the hub's push answer is not JSON"))
-                                 : push_response_from_json(j);
+    auto resp = j.is_discarded()
+                    ? Result<PushResponse>(unavailable("the hub's push answer is not JSON"))
+                    : push_response_from_json(j);
     if (!resp.is_ok()) {
       failure = resp.status();
     } else {
       LARDER_RETURN_IF_ERROR(replica_.record_push_results(*resp));
       for (const PushResult& r : resp->results) {
         if (r.outcome == PushOutcome::kRejected) {
-          spdlog::error("{}: the hub rejected order {}: {} (kept as a dead letter)",
-                        options_.label, r.id, r.reason);
+          spdlog::error("{}: the hub rejected order {}: {} (kept as a dead letter)", options_.label,
+                        r.id, r.reason);
         }
       }
       return static_cast<int>(ids.size());

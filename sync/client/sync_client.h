@@ -3,8 +3,16 @@
 // Two loops, each on its own thread and transport:
 //  - pull: long-polls GET /v1/sync/pull with the stored cursor; each page is
 //    applied with its cursor in one local transaction (ReplicaPort::apply);
-//    "more" pages follow at once; a 410 resync_required rebuilds the replica
-//    from cursor zero into staging and swaps it in (ReplicaPort resync).
+//    "more" pages follow at once. A replica with no cursor yet (the first
+//    bootstrap) and a 410 resync_required both build the replica from cursor
+//    zero in staging: pages are asked for with staged=1, so the hub may page
+//    the snapshot by key (splitting source transactions, at most
+//    staged_limit entries a page, docs/PROTOCOL.md), each page goes into
+//    staging with its cursor, the next page is fetched while the current one
+//    is applied, and when `more` is false the staging is swapped in
+//    (ReplicaPort resync). Screens see nothing of it before the swap. A
+//    build cut short (crash, lost link, stop) resumes from the staging's
+//    cursor; one the hub refuses with 410 starts again from zero.
 //  - push: drains the outbox in batches to POST /v1/sync/push whenever an
 //    order is placed (wake_push()) and at least every heartbeat interval (the
 //    request carries the device's heartbeat); accepted and duplicate mark
@@ -26,6 +34,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -38,18 +47,23 @@ namespace larder::sync {
 
 struct SyncOptions {
   int pull_limit = 500;
+  // Entries per page of a staged build. The hub pages a staged snapshot to
+  // exactly this many, so it bounds the memory a bootstrap takes (about
+  // 0.4 KB of JSON per menu row) as well as the number of round trips.
+  int staged_limit = 2000;
   int pull_wait_seconds = 25;
   int push_batch = 50;
   std::chrono::milliseconds heartbeat_interval{30'000};
   std::chrono::milliseconds backoff_initial{500};
   std::chrono::milliseconds backoff_max{60'000};
   std::chrono::milliseconds request_timeout{15'000};  // beyond the long-poll's own wait
-  std::string label;  // "tenant acme", for logs
+  std::string label;                                  // "tenant acme", for logs
 };
 
 // What one pull step did: applied a page with more to come, caught up with the
-// feed (the next pull may long-poll), or rebuilt the replica.
-enum class PullStep { kMore, kCaughtUp, kResynced };
+// feed (the next pull may long-poll), built the first replica, or rebuilt it
+// (kBootstrapped and kResynced are caught up too).
+enum class PullStep { kMore, kCaughtUp, kBootstrapped, kResynced };
 
 class SyncClient {
  public:
@@ -61,7 +75,8 @@ class SyncClient {
   void stop();
   void wake_push();
 
-  // One pull request (and, on 410, a whole resync); `wait` long-polls.
+  // One pull request; `wait` long-polls. A staged build (bootstrap, resync,
+  // or one to resume) runs whole within one call.
   Result<PullStep> pull_once(bool wait);
   // One push batch; returns how many orders were sent (0: nothing pending).
   Result<int> push_once();
@@ -69,8 +84,11 @@ class SyncClient {
  private:
   void pull_loop();
   void push_loop();
-  Status resync();
-  Result<PullResponse> fetch(const std::string& cursor, int wait_seconds);
+  // Builds the replica in staging from `from` (a staging cursor to resume),
+  // or from zero into a fresh staging when `from` is nullopt.
+  Status build_staged(std::optional<std::string> from);
+  Result<PullResponse> fetch(const std::string& cursor, int wait_seconds, bool staged);
+  bool stopping();
   // Sleeps up to `d`, or until stop() (returns false) / a push wake-up.
   bool sleep_for(std::chrono::milliseconds d, bool wake_on_push);
 
@@ -88,7 +106,9 @@ class SyncClient {
   std::thread push_thread_;
 };
 
-// "/v1/sync/pull?cursor=...&limit=...&wait=..." with the cursor percent-encoded.
-std::string pull_target(const std::string& cursor, int limit, int wait_seconds);
+// "/v1/sync/pull?cursor=...&limit=...&wait=..." with the cursor percent-encoded
+// (and "&staged=1" for a page of a staged build).
+std::string pull_target(const std::string& cursor, int limit, int wait_seconds,
+                        bool staged = false);
 
 }  // namespace larder::sync

@@ -49,15 +49,32 @@ bool parse_int(const std::string* text, int min, int max, int fallback, int* out
 }
 
 sync::FeedPosition to_wire(const db::FeedPosition& p) {
-  return {p.tenant_version, p.location_version, p.tenant_snapshot_end, p.location_snapshot_end};
+  auto key = [](const std::optional<db::SnapshotKey>& k) -> std::optional<sync::SnapshotKey> {
+    if (!k) return std::nullopt;
+    return sync::SnapshotKey{k->table, k->row_key};
+  };
+  sync::FeedPosition out;
+  out.tenant_version = p.tenant_version;
+  out.location_version = p.location_version;
+  out.tenant_snapshot_end = p.tenant_snapshot_end;
+  out.location_snapshot_end = p.location_snapshot_end;
+  out.tenant_snapshot_key = key(p.tenant_snapshot_key);
+  out.location_snapshot_key = key(p.location_snapshot_key);
+  return out;
 }
 
 db::FeedPosition from_wire(const sync::FeedPosition& p) {
+  auto key = [](const std::optional<sync::SnapshotKey>& k) -> std::optional<db::SnapshotKey> {
+    if (!k) return std::nullopt;
+    return db::SnapshotKey{k->table, k->row_key};
+  };
   db::FeedPosition out;
   out.tenant_version = p.tenant_version;
   out.location_version = p.location_version;
   out.tenant_snapshot_end = p.tenant_snapshot_end;
   out.location_snapshot_end = p.location_snapshot_end;
+  out.tenant_snapshot_key = key(p.tenant_snapshot_key);
+  out.location_snapshot_key = key(p.location_snapshot_key);
   return out;
 }
 

@@ -24,7 +24,7 @@ std::string JsonReader::where(const char* name) const {
 
 std::string JsonReader::child_path(const char* name, std::optional<std::size_t> index) const {
   std::string p = where(name);
-  if (index) p += "[" + std::to_string(*index) + "]";
+  if (index) p.append(1, '[').append(std::to_string(*index)).append(1, ']');
   return p;
 }
 
@@ -88,8 +88,8 @@ std::int64_t JsonReader::integer(const char* name, std::int64_t min, std::int64_
     in_range = out >= min && out <= max;
   }
   if (!in_range) {
-    fail(invalid_argument(where(name) + " must be an integer from " + std::to_string(min) +
-                          " to " + std::to_string(max)));
+    fail(invalid_argument(where(name) + " must be an integer from " + std::to_string(min) + " to " +
+                          std::to_string(max)));
     return 0;
   }
   return out;
@@ -124,8 +124,7 @@ const nlohmann::json& JsonReader::array(const char* name, std::size_t max, bool 
     return kEmptyArray;
   }
   if (v->size() > max) {
-    fail(invalid_argument(where(name) + " must have at most " + std::to_string(max) +
-                          " elements"));
+    fail(invalid_argument(where(name) + " must have at most " + std::to_string(max) + " elements"));
     return kEmptyArray;
   }
   return *v;

@@ -5,7 +5,9 @@
 #include <algorithm>
 
 #include "base/hex.h"
+#include "sync/protocol/cursor.h"
 #include "sync/protocol/json_reader.h"
+#include "sync/protocol/pull_reader.h"
 
 namespace larder::sync {
 using nlohmann::json;
@@ -13,23 +15,22 @@ using nlohmann::json;
 namespace {
 
 constexpr std::int64_t kMaxQuantity = 99;
-const std::string kStatuses[] = {"placed", "accepted", "in_progress", "ready", "completed",
-                                 "cancelled"};
+const std::string kStatuses[] = {"placed", "accepted",  "in_progress",
+                                 "ready",  "completed", "cancelled"};
 
 json option_json(const WireOption& o) {
-  return {{"option_id", o.option_id}, {"modifier_id", o.modifier_id}, {"name", o.name},
+  return {{"option_id", o.option_id},
+          {"modifier_id", o.modifier_id},
+          {"name", o.name},
           {"price_delta_minor", o.price_delta_minor}};
 }
 
 json line_json(const WireLine& l) {
   json options = json::array();
   for (const WireOption& o : l.options) options.push_back(option_json(o));
-  return {{"line_no", l.line_no},
-          {"item_id", l.item_id},
-          {"name", l.name},
-          {"unit_price_minor", l.unit_price_minor},
-          {"quantity", l.quantity},
-          {"line_total_minor", l.line_total_minor},
+  return {{"line_no", l.line_no},   {"item_id", l.item_id},
+          {"name", l.name},         {"unit_price_minor", l.unit_price_minor},
+          {"quantity", l.quantity}, {"line_total_minor", l.line_total_minor},
           {"options", options}};
 }
 
@@ -65,7 +66,8 @@ Result<WireOption> option_from_json(const json& j, const std::string& path) {
 Result<WireLine> line_from_json(const json& j, const std::string& path) {
   JsonReader r(j, path);
   WireLine l;
-  l.line_no = static_cast<int>(r.integer("line_no", 1, static_cast<std::int64_t>(kMaxLinesPerOrder)));
+  l.line_no =
+      static_cast<int>(r.integer("line_no", 1, static_cast<std::int64_t>(kMaxLinesPerOrder)));
   l.item_id = r.string("item_id", kMaxIdLength);
   l.name = r.string("name", kMaxNameLength);
   l.unit_price_minor = r.integer("unit_price_minor", 0, kMaxMoneyMinor);
@@ -99,9 +101,12 @@ Result<Heartbeat> heartbeat_from_json(const json& j, const std::string& path) {
 
 const char* push_outcome_name(PushOutcome outcome) {
   switch (outcome) {
-    case PushOutcome::kAccepted: return "accepted";
-    case PushOutcome::kDuplicate: return "duplicate";
-    case PushOutcome::kRejected: return "rejected";
+    case PushOutcome::kAccepted:
+      return "accepted";
+    case PushOutcome::kDuplicate:
+      return "duplicate";
+    case PushOutcome::kRejected:
+      return "rejected";
   }
   return "rejected";
 }
@@ -175,7 +180,8 @@ Result<WireOrder> order_from_json(const json& j, const std::string& path) {
   o.note = r.optional_string("note", kMaxNameLength);
   o.placed_at = r.string("placed_at", 40);
   const json& lines = r.array("lines", kMaxLinesPerOrder);
-  if (r.ok() && lines.empty()) r.fail(invalid_argument(r.child_path("lines") + " must not be empty"));
+  if (r.ok() && lines.empty())
+    r.fail(invalid_argument(r.child_path("lines") + " must not be empty"));
   for (std::size_t i = 0; r.ok() && i < lines.size(); ++i) {
     auto l = line_from_json(lines[i], r.child_path("lines", i));
     if (!l.is_ok()) {
@@ -187,7 +193,8 @@ Result<WireOrder> order_from_json(const json& j, const std::string& path) {
   if (r.ok() && o.currency.size() != 3) {
     r.fail(invalid_argument(r.child_path("currency") + " must be a 3-letter ISO 4217 code"));
   }
-  if (r.ok() && std::find(std::begin(kStatuses), std::end(kStatuses), o.status) == std::end(kStatuses)) {
+  if (r.ok() &&
+      std::find(std::begin(kStatuses), std::end(kStatuses), o.status) == std::end(kStatuses)) {
     r.fail(invalid_argument(r.child_path("status") + " is not a known order status"));
   }
   LARDER_RETURN_IF_ERROR(r.finish());
@@ -238,7 +245,8 @@ Result<PushResponse> push_response_from_json(const json& j) {
         pr.outcome = PushOutcome::kRejected;
         pr.reason = reason.value_or("rejected");
       } else {
-        e.fail(invalid_argument(e.child_path("result") + " is not accepted, duplicate or rejected"));
+        e.fail(
+            invalid_argument(e.child_path("result") + " is not accepted, duplicate or rejected"));
       }
     }
     Status s = e.finish();
@@ -249,29 +257,62 @@ Result<PushResponse> push_response_from_json(const json& j) {
   return resp;
 }
 
-Result<PullResponse> pull_response_from_json(const json& j) {
+namespace {
+
+// Reads a pull answer; with `movable` set the key and row objects are moved
+// out of the document instead of copied (a large page holds most of its
+// bytes there).
+Result<PullResponse> read_pull_response(const json& j, json* movable) {
   JsonReader r(j, "");
   PullResponse resp;
   const json& changes = r.array("changes", 1'000'000);
+  resp.changes.reserve(changes.size());
   for (std::size_t i = 0; r.ok() && i < changes.size(); ++i) {
     JsonReader e(changes[i], r.child_path("changes", i));
     Change c;
     c.table = e.string("table", 64);
     std::string op = e.string("op", 8);
-    c.key = e.object("key");
+    const json& key = e.object("key");
     if (e.ok() && op != "upsert" && op != "delete") {
       e.fail(invalid_argument(e.child_path("op") + " must be upsert or delete"));
     }
     c.is_delete = op == "delete";
-    if (e.ok()) c.row = c.is_delete ? json(nullptr) : e.object("row");
+    const json* row = nullptr;
+    if (e.ok() && !c.is_delete) row = &e.object("row");
     Status s = e.finish();
-    if (!s.is_ok()) r.fail(s);
+    if (!s.is_ok()) {
+      r.fail(s);
+      break;
+    }
+    if (movable != nullptr) {
+      json& m = (*movable)["changes"][i];
+      c.key = std::move(m["key"]);
+      if (row != nullptr) c.row = std::move(m["row"]);
+    } else {
+      c.key = key;
+      if (row != nullptr) c.row = *row;
+    }
     resp.changes.push_back(std::move(c));
   }
-  resp.cursor = r.string("cursor", 128);
+  resp.cursor = r.string("cursor", kMaxCursorLength);
   resp.more = r.boolean("more");
   LARDER_RETURN_IF_ERROR(r.finish());
   return resp;
+}
+
+}  // namespace
+
+Result<PullResponse> pull_response_from_json(const json& j) {
+  return read_pull_response(j, nullptr);
+}
+
+Result<PullResponse> parse_pull_response(std::string_view body) {
+  PullResponse fast;
+  if (read_pull_response_fast(body, &fast)) return fast;
+  // Not the well-formed common case: the full reader gives the verdict.
+  json j = json::parse(body, nullptr, false);
+  if (j.is_discarded()) return unavailable("the hub's pull answer is not JSON");
+  return read_pull_response(j, &j);
 }
 
 Result<EnrollRequest> enroll_request_from_json(const json& j) {

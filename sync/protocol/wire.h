@@ -12,11 +12,11 @@
 // Thread safety: values and pure functions.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -127,6 +127,10 @@ Result<WireOrder> order_from_json(const nlohmann::json& j, const std::string& pa
 Result<PushRequest> push_request_from_json(const nlohmann::json& j);
 Result<PushResponse> push_response_from_json(const nlohmann::json& j);
 Result<PullResponse> pull_response_from_json(const nlohmann::json& j);
+// A pull answer's body as the node receives it: kUnavailable when it is not
+// JSON at all (a broken answer, worth a retry), otherwise as
+// pull_response_from_json().
+Result<PullResponse> parse_pull_response(std::string_view body);
 Result<EnrollRequest> enroll_request_from_json(const nlohmann::json& j);
 Result<EnrollResponse> enroll_response_from_json(const nlohmann::json& j);
 

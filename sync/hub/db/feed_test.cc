@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <numeric>
 #include <random>
 #include <set>
 #include <thread>
@@ -78,7 +79,8 @@ TEST_CASE("never skip: a transaction that stays open is delivered after it commi
   // counter row orders the commits), so it runs on its own thread.
   std::thread b([&] {
     PgConnection conn_b = hub_connection();
-    exec_for_tenant(conn_b, f.tenant, insert_item_sql(), {f.tenant, id(101, 11), f.category, "B", "200"});
+    exec_for_tenant(conn_b, f.tenant, insert_item_sql(),
+                    {f.tenant, id(101, 11), f.category, "B", "200"});
   });
   wait_until_someone_waits_for_a_lock(reader);
 
@@ -116,7 +118,8 @@ TEST_CASE("never skip: a change in another scope commits first, the open one sti
   REQUIRE(a->exec("UPDATE locations SET name = 'Renamed' WHERE tenant_id = $1 AND id = $2",
                   {f.tenant, f.location})
               .is_ok());
-  exec_for_tenant(setup, f.tenant, insert_item_sql(), {f.tenant, id(102, 10), f.category, "B", "1"});
+  exec_for_tenant(setup, f.tenant, insert_item_sql(),
+                  {f.tenant, id(102, 10), f.category, "B", "1"});
 
   auto page = read_feed(reader, f.tenant, f.location, replica.position, 100);
   REQUIRE(page.is_ok());
@@ -167,6 +170,145 @@ TEST_CASE("a transaction of 10 changes never splits across pages, even with limi
   CHECK(fresh.rows == replica.rows);
 }
 
+TEST_CASE(
+    "a staged snapshot pages a transaction larger than the limit; nothing shows before the swap") {
+  PgConnection conn = hub_connection();
+  auto f = make_tenant(conn, 109);
+  {
+    auto tx = Transaction::begin_for_tenant(conn, f.tenant);
+    REQUIRE(tx.is_ok());
+    for (int i = 0; i < 10; ++i) {
+      REQUIRE(tx->exec(insert_item_sql(),
+                       {f.tenant, id(109, 100 + i), f.category, "item " + std::to_string(i), "1"})
+                  .is_ok());
+    }
+    REQUIRE(tx->commit().is_ok());
+  }
+  PgConnection reader = hub_connection();
+  const auto state = current_state(reader, f.tenant, f.location);  // 14 rows: 4 + 10 items
+  feed_test::StagedReplica staged;
+  std::set<std::int64_t> versions_split;
+  std::vector<std::size_t> sizes;
+  for (;;) {
+    auto page = read_feed(reader, f.tenant, f.location, staged.position, 3, SnapshotPaging::kByKey);
+    REQUIRE(page.is_ok());
+    sizes.push_back(page->entries.size());
+    if (page->more) {
+      // What a screen sees stays empty until the last page.
+      CHECK(staged.rows.empty());
+      CHECK(page->next.tenant_snapshot_key.has_value() !=
+            page->next.location_snapshot_key.has_value());
+    }
+    if (!staged.apply(*page, 3)) break;
+  }
+  CHECK(staged.swaps == 1);
+  CHECK(staged.rows == state);
+  // Pages of exactly the limit while the snapshot lasts: the 10-row
+  // transaction was split (the whole-version reader gets it in one page).
+  REQUIRE(sizes.size() >= 5);
+  for (std::size_t i = 0; i + 1 < sizes.size(); ++i) CHECK(sizes[i] <= 3);
+  CHECK(std::accumulate(sizes.begin(), sizes.end(), std::size_t{0}) == state.size());
+  // The position after the snapshot is an ordinary one, and outside the
+  // snapshot transactions are whole again, whatever the limit.
+  CHECK_FALSE(staged.position.tenant_snapshot_key.has_value());
+  CHECK(staged.position.tenant_snapshot_end == 0);
+  {
+    auto tx = Transaction::begin_for_tenant(conn, f.tenant);
+    REQUIRE(tx.is_ok());
+    for (int i = 0; i < 10; ++i) {
+      REQUIRE(tx->exec(insert_item_sql(), {f.tenant, id(109, 200 + i), f.category, "later", "2"})
+                  .is_ok());
+    }
+    REQUIRE(tx->commit().is_ok());
+  }
+  auto later = read_feed(reader, f.tenant, f.location, staged.position, 3, SnapshotPaging::kByKey);
+  REQUIRE(later.is_ok());
+  CHECK(later->entries.size() == 10);
+  CHECK_FALSE(later->more);
+}
+
+TEST_CASE("never skip in a staged snapshot: rows changed, deleted and added between pages arrive") {
+  PgConnection conn = hub_connection();
+  auto f = make_tenant(conn, 110);
+  {
+    auto tx = Transaction::begin_for_tenant(conn, f.tenant);
+    REQUIRE(tx.is_ok());
+    for (int i = 0; i < 30; ++i) {
+      REQUIRE(tx->exec(insert_item_sql(), {f.tenant, id(110, i), f.category, "v1", "1"}).is_ok());
+    }
+    REQUIRE(tx->commit().is_ok());
+  }
+  PgConnection reader = hub_connection();
+  feed_test::StagedReplica staged;
+  auto page = read_feed(reader, f.tenant, f.location, staged.position, 8, SnapshotPaging::kByKey);
+  REQUIRE(page.is_ok());
+  REQUIRE(page->more);
+  staged.apply(*page, 8);
+  // Between pages: change one row already delivered and one not yet, delete
+  // one of each, add a new one. Then page on.
+  exec_for_tenant(conn, f.tenant,
+                  "UPDATE items SET name = 'v2' WHERE tenant_id = $1 AND id = ANY($2::uuid[])",
+                  {f.tenant, "{" + id(110, 0) + "," + id(110, 29) + "}"});
+  exec_for_tenant(conn, f.tenant, "DELETE FROM items WHERE tenant_id = $1 AND id = ANY($2::uuid[])",
+                  {f.tenant, "{" + id(110, 1) + "," + id(110, 28) + "}"});
+  exec_for_tenant(conn, f.tenant, insert_item_sql(),
+                  {f.tenant, id(110, 99), f.category, "new", "3"});
+  staged.catch_up(reader, f.tenant, f.location, 8);
+  CHECK(staged.resyncs == 0);
+  CHECK(staged.rows == current_state(reader, f.tenant, f.location));
+  CHECK(staged.rows.count("items|{\"id\":\"" + id(110, 28) + "\"}") == 0);
+  CHECK(staged.rows["items|{\"id\":\"" + id(110, 29) + "\"}"]["name"] == "v2");
+}
+
+TEST_CASE("a staged snapshot whose snapshot end was purged resyncs; an old v1 snapshot goes on") {
+  PgConnection conn = hub_connection();
+  auto f = make_tenant(conn, 111);
+  for (int i = 0; i < 6; ++i) {
+    exec_for_tenant(conn, f.tenant, insert_item_sql(),
+                    {f.tenant, id(111, i), f.category, "x", "1"});
+  }
+  PgConnection reader = hub_connection();
+  feed_test::StagedReplica staged;
+  auto page = read_feed(reader, f.tenant, f.location, staged.position, 2, SnapshotPaging::kByKey);
+  REQUIRE(page.is_ok());
+  staged.apply(*page, 2);
+  REQUIRE(page->more);
+  // A snapshot begun in version order (a cursor from before staged paging,
+  // or a node that does not stage) keeps that order although kByKey is asked.
+  auto v1 = read_feed(reader, f.tenant, f.location, FeedPosition{}, 2);
+  REQUIRE(v1.is_ok());
+  CHECK_FALSE(v1->next.tenant_snapshot_key.has_value());
+  auto v1_next = read_feed(reader, f.tenant, f.location, v1->next, 2, SnapshotPaging::kByKey);
+  REQUIRE(v1_next.is_ok());
+  CHECK_FALSE(v1_next->next.tenant_snapshot_key.has_value());
+  for (std::size_t i = 1; i < v1_next->entries.size(); ++i) {
+    CHECK(v1_next->entries[i - 1].version <= v1_next->entries[i].version);
+  }
+
+  // Delete a row and purge its tombstone: the staged snapshot's end is now
+  // older than the oldest valid version, so it must start again.
+  exec_for_tenant(conn, f.tenant, "DELETE FROM items WHERE tenant_id = $1 AND id = $2",
+                  {f.tenant, id(111, 5)});
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto purged = purge_feed(conn, f.tenant, std::chrono::seconds(0));
+  REQUIRE(purged.is_ok());
+  REQUIRE(*purged >= 1);
+  auto stale = read_feed(reader, f.tenant, f.location, staged.position, 2, SnapshotPaging::kByKey);
+  REQUIRE(stale.is_ok());
+  CHECK(stale->resync);
+  staged.apply(*stale, 2);
+  staged.catch_up(reader, f.tenant, f.location, 2);
+  CHECK(staged.resyncs == 1);
+  CHECK(staged.rows == current_state(reader, f.tenant, f.location));
+
+  // A key outside a snapshot is refused.
+  FeedPosition forged;
+  forged.tenant_version = 3;
+  forged.tenant_snapshot_key = SnapshotKey{"items", "{}"};
+  CHECK(read_feed(reader, f.tenant, f.location, forged, 2).status().code() ==
+        Code::kInvalidArgument);
+}
+
 TEST_CASE("noisy neighbour: tenant A's open transaction does not delay tenant B") {
   PgConnection conn = hub_connection();
   auto fa = make_tenant(conn, 104);
@@ -181,7 +323,8 @@ TEST_CASE("noisy neighbour: tenant A's open transaction does not delay tenant B"
   REQUIRE(a.is_ok());
   REQUIRE(a->exec(insert_item_sql(), {fa.tenant, id(104, 10), fa.category, "A", "1"}).is_ok());
 
-  exec_for_tenant(conn, fb.tenant, insert_item_sql(), {fb.tenant, id(105, 10), fb.category, "B", "2"});
+  exec_for_tenant(conn, fb.tenant, insert_item_sql(),
+                  {fb.tenant, id(105, 10), fb.category, "B", "2"});
   auto page_b = read_feed(reader, fb.tenant, fb.location, rb.position, 100);
   REQUIRE(page_b.is_ok());
   REQUIRE(page_b->entries.size() == 1);
@@ -205,11 +348,12 @@ TEST_CASE("order status changes appear in the location scope") {
                   "INSERT INTO devices (tenant_id, id, location_id, name, short_code)"
                   " VALUES ($1, $2, $3, 'K1', 'K1')",
                   {f.tenant, id(106, 50), f.location});
-  exec_for_tenant(conn, f.tenant,
-                  "INSERT INTO orders (tenant_id, id, location_id, device_id, number, subtotal_minor,"
-                  " tax_minor, total_minor, currency, placed_at, content_hash)"
-                  " VALUES ($1, $2, $3, $4, 'K1-0001', 100, 8, 108, 'USD', now(), repeat('a', 64))",
-                  {f.tenant, id(106, 60), f.location, id(106, 50)});
+  exec_for_tenant(
+      conn, f.tenant,
+      "INSERT INTO orders (tenant_id, id, location_id, device_id, number, subtotal_minor,"
+      " tax_minor, total_minor, currency, placed_at, content_hash)"
+      " VALUES ($1, $2, $3, $4, 'K1-0001', 100, 8, 108, 'USD', now(), repeat('a', 64))",
+      {f.tenant, id(106, 60), f.location, id(106, 50)});
   PgConnection reader = hub_connection();
   Replica replica;
   replica.catch_up(reader, f.tenant, f.location, 100);
@@ -218,7 +362,8 @@ TEST_CASE("order status changes appear in the location scope") {
   CHECK(replica.rows[key]["status"] == "placed");
   CHECK(replica.rows[key].size() == 3);  // id, status, updated_at only
 
-  exec_for_tenant(conn, f.tenant, "UPDATE orders SET status = 'ready' WHERE tenant_id = $1 AND id = $2",
+  exec_for_tenant(conn, f.tenant,
+                  "UPDATE orders SET status = 'ready' WHERE tenant_id = $1 AND id = $2",
                   {f.tenant, id(106, 60)});
   auto page = read_feed(reader, f.tenant, f.location, replica.position, 100);
   REQUIRE(page.is_ok());
@@ -236,15 +381,19 @@ TEST_CASE("resync: after tombstones are purged a stale position must resync; zer
   PgConnection conn = hub_connection();
   auto f = make_tenant(conn, 107);
   for (int i = 0; i < 20; ++i) {
-    exec_for_tenant(conn, f.tenant, insert_item_sql(), {f.tenant, id(107, i), f.category, "x", "5"});
+    exec_for_tenant(conn, f.tenant, insert_item_sql(),
+                    {f.tenant, id(107, i), f.category, "x", "5"});
   }
   PgConnection reader = hub_connection();
   Replica stale;
   stale.catch_up(reader, f.tenant, f.location, 100);
   // Delete half; the stale reader does not read the tombstones yet.
-  exec_for_tenant(conn, f.tenant, "DELETE FROM items WHERE tenant_id = $1 AND price_minor = 5 AND name = 'x'"
-                                  " AND id < $2", {f.tenant, id(107, 10)});
-  exec_for_tenant(conn, f.tenant, insert_item_sql(), {f.tenant, id(107, 30), f.category, "late", "6"});
+  exec_for_tenant(conn, f.tenant,
+                  "DELETE FROM items WHERE tenant_id = $1 AND price_minor = 5 AND name = 'x'"
+                  " AND id < $2",
+                  {f.tenant, id(107, 10)});
+  exec_for_tenant(conn, f.tenant, insert_item_sql(),
+                  {f.tenant, id(107, 30), f.category, "late", "6"});
   Replica current;
   current.catch_up(reader, f.tenant, f.location, 100);
 
@@ -289,7 +438,8 @@ TEST_CASE("the change listener hears commits of a scope at once") {
   });
   REQUIRE_MESSAGE(listener.is_ok(), listener.status().to_string());
   exec_for_tenant(conn, f.tenant, insert_item_sql(), {f.tenant, id(108, 1), f.category, "n", "1"});
-  exec_for_tenant(conn, f.tenant, "UPDATE locations SET name = 'L2' WHERE tenant_id = $1", {f.tenant});
+  exec_for_tenant(conn, f.tenant, "UPDATE locations SET name = 'L2' WHERE tenant_id = $1",
+                  {f.tenant});
   std::unique_lock<std::mutex> lock(mu);
   auto has = [&](const std::string& loc) {
     for (const auto& c : heard) {
@@ -310,7 +460,8 @@ TEST_CASE("the change listener hears commits of a scope at once") {
 // reader's replica equals the tables.
 TEST_CASE("randomized: concurrent writers, readers pulling throughout, replicas converge") {
   PgConnection setup = hub_connection();
-  std::vector<feed_test::TenantFixture> tenants = {make_tenant(setup, 201), make_tenant(setup, 202)};
+  std::vector<feed_test::TenantFixture> tenants = {make_tenant(setup, 201),
+                                                   make_tenant(setup, 202)};
   constexpr int kWriters = 4;
   constexpr long kChangesPerWriter = 25'000;
   std::atomic<long> changes{0};
@@ -343,14 +494,16 @@ TEST_CASE("randomized: concurrent writers, readers pulling throughout, replicas 
         ids += "}";
         Result<PgResult> r = PgResult();
         if (what < 6) {
-          r = tx->exec("INSERT INTO items (tenant_id, id, category_id, name, price_minor)"
-                       " SELECT $1, x::uuid, $3, $4, $5 FROM unnest($2::text[]) x"
-                       " ON CONFLICT (tenant_id, id) DO UPDATE SET name = EXCLUDED.name,"
-                       " price_minor = EXCLUDED.price_minor",
-                       {f.tenant, ids, f.category, "w" + std::to_string(w) + "-" + std::to_string(made),
-                        std::to_string(rng() % 5000)});
+          r = tx->exec(
+              "INSERT INTO items (tenant_id, id, category_id, name, price_minor)"
+              " SELECT $1, x::uuid, $3, $4, $5 FROM unnest($2::text[]) x"
+              " ON CONFLICT (tenant_id, id) DO UPDATE SET name = EXCLUDED.name,"
+              " price_minor = EXCLUDED.price_minor",
+              {f.tenant, ids, f.category, "w" + std::to_string(w) + "-" + std::to_string(made),
+               std::to_string(rng() % 5000)});
         } else if (what < 8) {
-          r = tx->exec("DELETE FROM items WHERE tenant_id = $1 AND id = ANY($2::uuid[])", {f.tenant, ids});
+          r = tx->exec("DELETE FROM items WHERE tenant_id = $1 AND id = ANY($2::uuid[])",
+                       {f.tenant, ids});
         } else if (what < 9) {
           r = tx->exec("UPDATE locations SET tax_rate_bp = $3 WHERE tenant_id = $1 AND id = $2",
                        {f.tenant, f.location, std::to_string(rng() % 100000)});
@@ -377,8 +530,27 @@ TEST_CASE("randomized: concurrent writers, readers pulling throughout, replicas 
     ++writers_done;
   };
 
-  // Per tenant: one reader from the start, and one that starts from zero
-  // while the writers are busy (paging a snapshot under concurrent writes).
+  // Per tenant: one reader from the start, one that starts from zero while
+  // the writers are busy (paging a snapshot under concurrent writes), and a
+  // staged one that does the same with the snapshot paged by key.
+  auto staged_reader = [&](int t) {
+    PgConnection conn = hub_connection();
+    const auto& f = tenants[t];
+    feed_test::StagedReplica replica;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    while (writers_done.load() < kWriters) {
+      auto page =
+          read_feed(conn, f.tenant, f.location, replica.position, 40, SnapshotPaging::kByKey);
+      REQUIRE_MESSAGE(page.is_ok(), page.status().to_string());
+      if (!replica.apply(*page, 40)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    replica.catch_up(conn, f.tenant, f.location, 40);
+    CHECK(replica.resyncs == 0);
+    CHECK(replica.rows == current_state(conn, f.tenant, f.location));
+    MESSAGE("tenant " << t << " staged reader: " << replica.pages << " pages, " << replica.entries
+                      << " entries, " << replica.swaps << " swaps, " << replica.rows.size()
+                      << " rows");
+  };
   auto reader = [&](int t, bool late) {
     PgConnection conn = hub_connection();
     const auto& f = tenants[t];
@@ -392,14 +564,16 @@ TEST_CASE("randomized: concurrent writers, readers pulling throughout, replicas 
     replica.catch_up(conn, f.tenant, f.location, 500);
     CHECK(replica.resyncs == 0);
     CHECK(replica.rows == current_state(conn, f.tenant, f.location));
-    MESSAGE("tenant " << t << std::string(late ? " late" : "") << " reader: " << replica.pages << " pages, "
-                      << replica.entries << " entries, " << replica.rows.size() << " rows");
+    MESSAGE("tenant " << t << std::string(late ? " late" : "") << " reader: " << replica.pages
+                      << " pages, " << replica.entries << " entries, " << replica.rows.size()
+                      << " rows");
   };
 
   std::vector<std::thread> threads;
   for (int t = 0; t < 2; ++t) {
     threads.emplace_back(reader, t, false);
     threads.emplace_back(reader, t, true);
+    threads.emplace_back(staged_reader, t);
   }
   for (int w = 0; w < kWriters; ++w) threads.emplace_back(writer, w);
   for (auto& th : threads) th.join();

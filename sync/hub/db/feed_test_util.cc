@@ -84,6 +84,48 @@ void Replica::catch_up(PgConnection& conn, const std::string& tenant, const std:
   FAIL("feed never ended");
 }
 
+bool StagedReplica::apply(const FeedPage& page, int limit) {
+  ++pages;
+  if (page.resync) {
+    ++resyncs;
+    staging.clear();
+    position = FeedPosition{};
+    return true;
+  }
+  const bool in_snapshot =
+      page.next.tenant_snapshot_key.has_value() || page.next.location_snapshot_key.has_value();
+  if (in_snapshot) {
+    REQUIRE_MESSAGE(
+        static_cast<int>(page.entries.size()) <= limit,
+        "a staged snapshot page holds " << page.entries.size() << " entries, limit " << limit);
+  }
+  for (const FeedEntry& e : page.entries) {
+    ++entries;
+    std::string key = e.table + "|" + nlohmann::json::parse(e.key_json).dump();
+    if (e.is_delete) {
+      staging.erase(key);
+    } else {
+      staging[key] = nlohmann::json::parse(e.row_json);
+    }
+  }
+  position = page.next;
+  if (!page.more) {
+    rows = staging;
+    ++swaps;
+  }
+  return page.more;
+}
+
+void StagedReplica::catch_up(PgConnection& conn, const std::string& tenant,
+                             const std::string& location, int limit) {
+  for (int i = 0; i < 1000000; ++i) {
+    auto page = read_feed(conn, tenant, location, position, limit, SnapshotPaging::kByKey);
+    REQUIRE_MESSAGE(page.is_ok(), page.status().to_string());
+    if (!apply(*page, limit)) return;
+  }
+  FAIL("feed never ended");
+}
+
 std::map<std::string, nlohmann::json> current_state(PgConnection& conn, const std::string& tenant,
                                                     const std::string& location) {
   std::map<std::string, nlohmann::json> out;
@@ -105,7 +147,7 @@ std::map<std::string, nlohmann::json> current_state(PgConnection& conn, const st
       UNION ALL SELECT 'orders', jsonb_build_object('id', id),
                        jsonb_build_object('id', id, 'status', status, 'updated_at', updated_at)
         FROM orders x WHERE location_id = $1)sql",
-                   {location});
+                    {location});
   REQUIRE_MESSAGE(r.is_ok(), r.status().to_string());
   for (int i = 0; i < r->rows(); ++i) {
     std::string key = std::string(r->get(i, "t")) + "|" +

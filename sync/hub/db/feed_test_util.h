@@ -4,9 +4,9 @@
 #pragma once
 
 #include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "sync/hub/db/feed.h"
@@ -44,6 +44,26 @@ struct Replica {
 
  private:
   std::map<int, std::int64_t> last_version_;  // per scope
+};
+
+// A reader that builds its replica from zero in staging, as a node's first
+// bootstrap and resync do: pages are read with SnapshotPaging::kByKey, go
+// into `staging`, and `rows` (what a screen would see) changes only when a
+// page ends with `more` false, all at once. Checks that no page exceeds the
+// limit while the snapshot lasts, and never sees a version below one it
+// already left behind outside the snapshot.
+struct StagedReplica {
+  FeedPosition position;
+  std::map<std::string, nlohmann::json> staging;
+  std::map<std::string, nlohmann::json> rows;
+  std::int64_t pages = 0;
+  std::int64_t entries = 0;
+  std::int64_t swaps = 0;
+  std::int64_t resyncs = 0;
+  // Applies one page read with `limit`; returns its `more`.
+  bool apply(const FeedPage& page, int limit);
+  void catch_up(PgConnection& conn, const std::string& tenant, const std::string& location,
+                int limit);
 };
 
 // The tables' current state as the feed shows it (same keys as Replica).
