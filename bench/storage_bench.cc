@@ -8,9 +8,12 @@
 //   point_reads       M lookups by primary key, random order
 // Each workload runs in alternating rounds (plain, encrypted, plain, ...) on
 // fresh files and the median round is reported, so drift of the machine hits
-// both sides alike.
+// both sides alike. Both sides use the same page size: the product's
+// (storage::kPageSize, 1 KiB) unless --page-size says otherwise, e.g. 4096
+// for the layout of files made before schema v4.
 //
-// Usage: storage_bench [--commits N] [--rows M] [--rounds R] [--cache-kib K] [--dir DIR]
+// Usage: storage_bench [--commits N] [--rows M] [--rounds R] [--cache-kib K] [--page-size P]
+//                      [--dir DIR]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -33,6 +36,7 @@ using larder::storage::Transaction;
 using Clock = std::chrono::steady_clock;
 
 int g_cache_kib = 8192;  // page cache per connection, the same for both sides
+int g_page_size = larder::storage::kPageSize;  // the same for both sides
 
 void die(const larder::Status& s) {
   std::fprintf(stderr, "storage_bench: %s\n", s.to_string().c_str());
@@ -62,7 +66,9 @@ std::unique_ptr<Database> open_fresh(const std::string& path, const Side& side) 
   o.label = side.name;
   o.encrypted = side.encrypted;
   o.cache_kib = g_cache_kib;
+  o.page_size = g_page_size;
   auto db = must(Database::open(path, SecretKey(k), o));
+  if (must(db->page_size()) != g_page_size) die(larder::internal_error("page size not applied"));
   must(db->exec("CREATE TABLE orders (id TEXT PRIMARY KEY, payload TEXT NOT NULL,"
                 " total_minor INTEGER NOT NULL)"));
   return db;
@@ -122,6 +128,7 @@ double point_reads(const std::string& path, const Side& side, int rows) {
   o.encrypted = side.encrypted;
   o.create = false;
   o.cache_kib = g_cache_kib;
+  o.page_size = g_page_size;
   auto db = must(Database::open(path, SecretKey(k), o));
   std::vector<int> order(static_cast<std::size_t>(rows));
   for (int i = 0; i < rows; ++i) order[static_cast<std::size_t>(i)] = i;
@@ -156,8 +163,9 @@ int main(int argc, char** argv) {
     else if (a == "--rounds") rounds = std::atoi(argv[i + 1]);
     else if (a == "--dir") dir = argv[i + 1];
     else if (a == "--cache-kib") g_cache_kib = std::atoi(argv[i + 1]);
+    else if (a == "--page-size") g_page_size = std::atoi(argv[i + 1]);
     else {
-      std::fprintf(stderr, "usage: storage_bench [--commits N] [--rows M] [--rounds R] [--cache-kib K] [--dir DIR]\n");
+      std::fprintf(stderr, "usage: storage_bench [--commits N] [--rows M] [--rounds R] [--cache-kib K] [--page-size P] [--dir DIR]\n");
       return 2;
     }
   }
@@ -174,6 +182,8 @@ int main(int argc, char** argv) {
       {"rows inserted in one transaction", rows, "rows/s", bulk_insert},
       {"point reads by primary key", rows, "reads/s", point_reads},
   };
+  std::printf("Page size %d bytes and page cache %d KiB on both sides.\n\n", g_page_size,
+              g_cache_kib);
   std::printf("| workload | n | plain SQLite | encrypted | encrypted / plain time |\n");
   std::printf("|---|---:|---:|---:|---:|\n");
   for (const Workload& w : workloads) {

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <vector>
+
 namespace larder::storage {
 namespace {
 
@@ -36,6 +38,8 @@ bool file_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+bool valid_page_size(int n) { return n >= 512 && n <= 65536 && (n & (n - 1)) == 0; }
+
 }  // namespace
 
 Database::Database(sqlite3* db, std::string path, OpenOptions options)
@@ -58,12 +62,8 @@ Status Database::error(int rc, std::string_view op) const {
   return Status(code_for(rc), msg);
 }
 
-Result<std::unique_ptr<Database>> Database::open(const std::string& path, const SecretKey& key,
-                                                 const OpenOptions& options) {
-  const std::string who = options.label.empty() ? path : options.label;
-  if (!options.create && !file_exists(path)) {
-    return not_found(who + ": database file " + path + " does not exist");
-  }
+Result<std::unique_ptr<Database>> Database::open_connection(const std::string& path,
+                                                            const OpenOptions& options) {
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   if (options.create) flags |= SQLITE_OPEN_CREATE;
@@ -71,33 +71,92 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, const 
                            options.vfs.empty() ? nullptr : options.vfs.c_str());
   std::unique_ptr<Database> db(new Database(raw, path, options));
   if (rc != SQLITE_OK) return db->error(rc, "opening " + path);
+  // Until the key is proven, closing must not checkpoint: the last
+  // connection to close a WAL database copies the WAL into it and deletes
+  // the WAL, which would change the files of a refused open. open() turns
+  // checkpoint-on-close back on once the key has read page 1.
+  rc = sqlite3_db_config(raw, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  if (rc != SQLITE_OK) return db->error(rc, "configuring " + path);
+  return db;
+}
 
-  if (options.encrypted) {
-    // The key goes in before any page is read; SQLCipher then decrypts every
-    // page it reads and encrypts every page it writes.
-    std::string raw_key = key.sqlcipher_raw_key();
-    rc = sqlite3_key_v2(raw, "main", raw_key.data(), static_cast<int>(raw_key.size()));
-    wipe(raw_key);
-    if (rc != SQLITE_OK) return db->error(rc, "applying the key to " + path);
-    // Part of the file format (storage/FORMAT.md): page HMACs use SHA-256,
-    // which x86 (SHA-NI) and ARMv8 crypto extensions accelerate; SQLCipher 4's
-    // default SHA-512 is not accelerated on ARMv8.0 boards and costs twice as
-    // much per page here.
-    LARDER_RETURN_IF_ERROR(db->exec("PRAGMA cipher_hmac_algorithm = HMAC_SHA256"));
-    // A build without SQLITE_HAS_CODEC ignores keys silently: refuse it.
-    LARDER_ASSIGN_OR_RETURN(std::string cipher, db->query_text("PRAGMA cipher_version"));
-    if (cipher.empty()) {
-      return internal_error(who + ": SQLCipher's codec is missing from this build; refusing to "
-                                  "store data unencrypted");
-    }
+Result<std::unique_ptr<Database>> Database::open_encrypted(const std::string& path,
+                                                           const SecretKey& key,
+                                                           const OpenOptions& options,
+                                                           int page_size) {
+  const std::string who = options.label.empty() ? path : options.label;
+  LARDER_ASSIGN_OR_RETURN(auto db, open_connection(path, options));
+  // The key goes in before any page is read; SQLCipher then decrypts every
+  // page it reads and encrypts every page it writes.
+  std::string raw_key = key.sqlcipher_raw_key();
+  int rc = sqlite3_key_v2(db->db_, "main", raw_key.data(), static_cast<int>(raw_key.size()));
+  wipe(raw_key);
+  if (rc != SQLITE_OK) return db->error(rc, "applying the key to " + path);
+  // Part of the file format (storage/FORMAT.md): page HMACs use SHA-256,
+  // which x86 (SHA-NI) and ARMv8 crypto extensions accelerate; SQLCipher 4's
+  // default SHA-512 is not accelerated on ARMv8.0 boards and costs twice as
+  // much per page here.
+  LARDER_RETURN_IF_ERROR(db->exec("PRAGMA cipher_hmac_algorithm = HMAC_SHA256"));
+  LARDER_RETURN_IF_ERROR(db->exec("PRAGMA cipher_page_size = " + std::to_string(page_size)));
+  // A build without SQLITE_HAS_CODEC ignores keys silently: refuse it.
+  LARDER_ASSIGN_OR_RETURN(std::string cipher, db->query_text("PRAGMA cipher_version"));
+  if (cipher.empty()) {
+    return internal_error(who +
+                          ": SQLCipher's codec is missing from this build; refusing to "
+                          "store data unencrypted");
   }
-  // Proves the key: the first read of page 1 fails with NOTADB when it is wrong.
-  rc = sqlite3_exec(raw, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
-  if (rc == SQLITE_NOTADB) {
-    return permission_denied(who + ": the key does not open " + path +
-                             " (wrong key, or not a Larder database); the file was not changed");
-  }
+  // Proves the key and the page size: the first read of page 1 fails with
+  // NOTADB when either is wrong, before anything is written.
+  rc = sqlite3_exec(db->db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+  if (rc == SQLITE_NOTADB) return permission_denied(who + ": page 1 does not decrypt");
   if (rc != SQLITE_OK) return db->error(rc, "reading the schema of " + path);
+  return db;
+}
+
+Result<std::unique_ptr<Database>> Database::open(const std::string& path, const SecretKey& key,
+                                                 const OpenOptions& options) {
+  const std::string who = options.label.empty() ? path : options.label;
+  if (!options.create && !file_exists(path)) {
+    return not_found(who + ": database file " + path + " does not exist");
+  }
+  if (!valid_page_size(options.page_size)) {
+    return invalid_argument(who + ": page size " + std::to_string(options.page_size) +
+                            " is not a power of two from 512 to 65536");
+  }
+  std::unique_ptr<Database> db;
+  if (options.encrypted) {
+    // A new file takes the first size; an existing one opens with the size it
+    // has (FORMAT.md: 1 KiB since schema v4, 4 KiB before).
+    std::vector<int> sizes = {options.page_size};
+    for (int size : {kPageSize, kLegacyPageSize}) {
+      if (size != options.page_size) sizes.push_back(size);
+    }
+    for (int size : sizes) {
+      auto attempt = open_encrypted(path, key, options, size);
+      if (attempt.is_ok()) {
+        db = std::move(attempt).value();
+        break;
+      }
+      if (attempt.status().code() != Code::kPermissionDenied) return attempt.status();
+    }
+    if (db == nullptr) {
+      return permission_denied(who + ": the key does not open " + path +
+                               " (wrong key, or not a Larder database); the file was not changed");
+    }
+  } else {
+    LARDER_ASSIGN_OR_RETURN(db, open_connection(path, options));
+    // Takes effect only on a file not written yet, which is what it is for.
+    LARDER_RETURN_IF_ERROR(db->exec("PRAGMA page_size = " + std::to_string(options.page_size)));
+    int probe =
+        sqlite3_exec(db->db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+    if (probe == SQLITE_NOTADB) {
+      return permission_denied(who + ": " + path + " is not a plain SQLite database (encrypted?)" +
+                               "; the file was not changed");
+    }
+    if (probe != SQLITE_OK) return db->error(probe, "reading the schema of " + path);
+  }
+  int rc = sqlite3_db_config(db->db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
+  if (rc != SQLITE_OK) return db->error(rc, "configuring " + path);
   LARDER_RETURN_IF_ERROR(db->configure());
   return db;
 }
@@ -111,6 +170,12 @@ Status Database::configure() {
   }
   LARDER_RETURN_IF_ERROR(exec("PRAGMA foreign_keys=ON"));
   LARDER_RETURN_IF_ERROR(exec("PRAGMA cache_size=-" + std::to_string(options_.cache_kib)));
+  // Checkpoint at about 4 MiB of WAL whatever the page size (SQLite's default
+  // of 1000 pages was 4 MiB with 4 KiB pages): each checkpoint copies every
+  // page the WAL holds, so the pages most commits touch (page 1, the top of
+  // each b-tree) are copied once per 4 MiB instead of once per 1 MiB.
+  LARDER_ASSIGN_OR_RETURN(int size, page_size());
+  LARDER_RETURN_IF_ERROR(exec("PRAGMA wal_autocheckpoint=" + std::to_string((4 << 20) / size)));
   LARDER_RETURN_IF_ERROR(exec("PRAGMA synchronous=NORMAL"));
   durability_ = Durability::kNormal;
   return Status::ok();
@@ -183,6 +248,11 @@ Status Database::check_integrity() {
     }
   }
   return Status::ok();
+}
+
+Result<int> Database::page_size() {
+  LARDER_ASSIGN_OR_RETURN(std::int64_t n, query_int("PRAGMA page_size"));
+  return static_cast<int>(n);
 }
 
 Status Database::set_durability(Durability d) {

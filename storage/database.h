@@ -3,8 +3,18 @@
 // open() applies the key before anything is read, proves the key by reading
 // the schema, and only then sets WAL mode, foreign keys and the busy timeout.
 // A wrong key is kPermissionDenied and the file is left byte-for-byte
-// unchanged (nothing is written before the key is proven). An empty key opens
+// unchanged, its WAL too if a crash left one (nothing is written before the
+// key is proven, and a refused connection closes without checkpointing). An empty key opens
 // a plain, unencrypted SQLite database: only the benchmarks' reference uses it.
+//
+// Page size (storage/FORMAT.md): a new encrypted file gets
+// OpenOptions::page_size (kPageSize, 1 KiB: every page a commit touches is
+// written whole to the WAL, so small pages mean few bytes per order on the SD
+// card). SQLCipher cannot read the page size from an encrypted file, so an
+// existing file is opened with each known size in turn (the configured one,
+// then kLegacyPageSize, SQLCipher's default that files made before schema v4
+// have): the wrong size fails the page-1 HMAC check, like a wrong key, and
+// writes nothing. A plain file gets the same page size when it is created.
 //
 // Durability (DESIGN.md decision 3): the connection runs synchronous=NORMAL
 // in WAL mode (a commit is atomic, and durable at the next sync); a
@@ -39,13 +49,18 @@ enum class Durability {
   kFull,    // fsynced before commit returns
 };
 
+// The page size of new files, and the one files made before it have.
+inline constexpr int kPageSize = 1024;
+inline constexpr int kLegacyPageSize = 4096;
+
 struct OpenOptions {
-  std::string label;            // who this database is for, in every error ("tenant acme")
-  std::string vfs;              // SQLite VFS name; empty = the default VFS
-  bool create = true;           // create the file when it does not exist
-  int busy_timeout_ms = 5000;   // how long to wait for another connection's lock
-  bool encrypted = true;        // false only for the plain-SQLite benchmark reference
-  int cache_kib = 8192;         // page cache per connection; a hit needs no decryption
+  std::string label;           // who this database is for, in every error ("tenant acme")
+  std::string vfs;             // SQLite VFS name; empty = the default VFS
+  bool create = true;          // create the file when it does not exist
+  int busy_timeout_ms = 5000;  // how long to wait for another connection's lock
+  bool encrypted = true;       // false only for the plain-SQLite benchmark reference
+  int cache_kib = 8192;        // page cache per connection; a hit needs no decryption
+  int page_size = kPageSize;   // of a new file (a power of two, 512..65536); see above
 };
 
 class Database {
@@ -71,6 +86,8 @@ class Database {
   Status check_integrity();
   // Sets synchronous for the next transactions (outside a transaction only).
   Status set_durability(Durability d);
+  // The file's page size in bytes.
+  Result<int> page_size();
 
   std::int64_t last_insert_rowid() const;
   int changes() const;
@@ -84,6 +101,14 @@ class Database {
 
  private:
   Database(sqlite3* db, std::string path, OpenOptions options);
+  // One attempt to open an encrypted file (or create it) with this page size;
+  // kPermissionDenied when page 1 does not decrypt.
+  static Result<std::unique_ptr<Database>> open_encrypted(const std::string& path,
+                                                          const SecretKey& key,
+                                                          const OpenOptions& options,
+                                                          int page_size);
+  static Result<std::unique_ptr<Database>> open_connection(const std::string& path,
+                                                           const OpenOptions& options);
   Status configure();
 
   sqlite3* db_;

@@ -119,7 +119,8 @@ TEST_CASE("a transaction rolls back unless committed, also on an error half-way"
     // A failing statement inside the transaction; the caller returns early.
     Status s = db->exec("INSERT INTO t VALUES (1, 'duplicate')");
     CHECK(s.code() == Code::kConflict);
-    CHECK(s.message().find("tenant t1: INSERT INTO t VALUES (1, 'duplicate'): UNIQUE constraint failed") == 0);
+    CHECK(s.message().find(
+              "tenant t1: INSERT INTO t VALUES (1, 'duplicate'): UNIQUE constraint failed") == 0);
   }
   CHECK_FALSE(db->in_transaction());
   CHECK(*db->query_int("SELECT count(*) FROM t") == 0);
@@ -168,8 +169,10 @@ TEST_CASE("typed binding and reading round-trip, NULL included") {
   {
     auto ins = db->prepare("INSERT INTO t VALUES (?, ?, ?, ?)");
     REQUIRE(ins.is_ok());
-    (*ins)->bind(1, std::int64_t{9'007'199'254'740'993}).bind(2, "héllo").bind_blob(3, blob.data(),
-                                                                                    blob.size());
+    (*ins)
+        ->bind(1, std::int64_t{9'007'199'254'740'993})
+        .bind(2, "héllo")
+        .bind_blob(3, blob.data(), blob.size());
     (*ins)->bind(4, std::optional<std::string>());
     REQUIRE((*ins)->run().is_ok());
   }
@@ -200,6 +203,59 @@ TEST_CASE("rekey re-encrypts: the old key no longer opens the file, the new one 
   auto db = must_open(path, test_key(9));
   CHECK(*db->query_text("SELECT x FROM t") == "kept");
   CHECK(db->check_integrity().is_ok());
+}
+
+TEST_CASE("a new file has 1 KiB pages, encrypted or plain") {
+  TempDir dir;
+  auto db = must_open(dir.file("t.db"), test_key(1));
+  REQUIRE(db->exec("CREATE TABLE t (x); INSERT INTO t VALUES (1)").is_ok());
+  CHECK(*db->page_size() == kPageSize);
+  CHECK(*db->query_int("PRAGMA cipher_page_size") == kPageSize);
+  db.reset();
+  db = must_open(dir.file("t.db"), test_key(1));
+  CHECK(*db->page_size() == kPageSize);
+  OpenOptions plain = labelled("plain");
+  plain.encrypted = false;
+  auto pdb = must_open(dir.file("plain.db"), SecretKey(), plain);
+  REQUIRE(pdb->exec("CREATE TABLE t (x)").is_ok());
+  CHECK(*pdb->page_size() == kPageSize);
+  OpenOptions odd = labelled("tenant odd");
+  odd.page_size = 1000;
+  CHECK(Database::open(dir.file("odd.db"), test_key(1), odd).status().code() ==
+        Code::kInvalidArgument);
+}
+
+TEST_CASE("a file of the earlier format (4 KiB pages) opens, also with a crash's WAL") {
+  TempDir dir;
+  std::string path = dir.file("old.db");
+  OpenOptions legacy = labelled("tenant old");
+  legacy.page_size = kLegacyPageSize;
+  {
+    auto db = must_open(path, test_key(1), legacy);
+    REQUIRE(db->exec("CREATE TABLE t (x); INSERT INTO t VALUES ('checkpointed')").is_ok());
+    REQUIRE(db->exec("PRAGMA wal_checkpoint(TRUNCATE)").is_ok());
+    REQUIRE(db->exec("INSERT INTO t VALUES ('in the WAL')").is_ok());
+    // A crash now: the files as they are, WAL and all, before any checkpoint.
+    testing::copy_file(path, dir.file("crash.db"));
+    testing::copy_file(path + "-wal", dir.file("crash.db-wal"));
+  }
+  for (const char* name : {"old.db", "crash.db"}) {
+    CAPTURE(name);
+    std::string p = dir.file(name);
+    std::string before = testing::sha256_file(p);
+    std::string wal_before = testing::sha256_file(p + "-wal");
+    // The wrong key fails at both page sizes and changes nothing.
+    auto bad = Database::open(p, test_key(2), labelled("tenant old"));
+    CHECK(bad.status().code() == Code::kPermissionDenied);
+    CHECK(bad.status().message().find("tenant old: the key does not open") == 0);
+    CHECK(testing::sha256_file(p) == before);
+    CHECK(testing::sha256_file(p + "-wal") == wal_before);
+    auto db = must_open(p, test_key(1));  // default options: 1 KiB for a new file
+    CHECK(*db->page_size() == kLegacyPageSize);
+    CHECK(*db->query_int("SELECT count(*) FROM t") == 2);
+    REQUIRE(db->exec("INSERT INTO t VALUES ('after')").is_ok());
+    CHECK(db->check_integrity().is_ok());
+  }
 }
 
 }  // namespace larder::storage

@@ -53,7 +53,8 @@ Result<SecretKey> load_master_key(const std::string& path) {
   }
   auto bytes = from_hex(hex);
   wipe(hex);
-  if (!bytes.is_ok()) return invalid_argument("master key " + path + ": " + bytes.status().message());
+  if (!bytes.is_ok())
+    return invalid_argument("master key " + path + ": " + bytes.status().message());
   std::copy(bytes->begin(), bytes->end(), key.data());
   std::fill(bytes->begin(), bytes->end(), 0);
   return key;
@@ -72,9 +73,19 @@ Status write_key_file(const std::string& path, const SecretKey& key) {
   return s;
 }
 
-Result<SecretKey> load_or_create_master_key(const std::string& path, Env& env) {
+Result<SecretKey> load_or_create_master_key(const std::string& path, Env& env,
+                                            const std::vector<std::string>& encrypted_files) {
   auto loaded = load_master_key(path);
   if (loaded.is_ok() || loaded.status().code() != Code::kNotFound) return loaded;
+  if (!encrypted_files.empty()) {
+    std::string files;
+    for (const std::string& f : encrypted_files) files += (files.empty() ? "" : ", ") + f;
+    return failed_precondition(
+        "master key " + path + " does not exist, but " + std::to_string(encrypted_files.size()) +
+        " database(s) encrypted under it do (" + files +
+        "): a new key could not open them, so none is made. Restore the key file (or the "
+        "systemd credential) from where it was; to start afresh instead, move the databases away");
+  }
   SecretKey key = random_key(env);
   LARDER_RETURN_IF_ERROR(write_key_file(path, key).with_context("creating the master key"));
   return key;
@@ -91,8 +102,8 @@ Result<SecretKey> derive_tenant_key(const SecretKey& master, const SecretKey& sa
   char digest[] = "SHA256";
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<std::uint8_t*>(master.data()),
-                                        SecretKey::kSize),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+                                        const_cast<std::uint8_t*>(master.data()), SecretKey::kSize),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<std::uint8_t*>(salt.data()),
                                         SecretKey::kSize),
       OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info.data(), info.size()),

@@ -14,6 +14,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/env.h"
 #include "base/status.h"
@@ -29,8 +30,12 @@ namespace larder::storage {
 Result<SecretKey> load_master_key(const std::string& path);
 
 // Loads the key, or creates one (random, 0600, written atomically) when the
-// file does not exist.
-Result<SecretKey> load_or_create_master_key(const std::string& path, Env& env);
+// file does not exist. `encrypted_files` are the files already encrypted under
+// keys derived from it (the tenant databases): when any exists, a missing key
+// is not replaced but refused with kFailedPrecondition naming the key and the
+// files, since a new key could never open them.
+Result<SecretKey> load_or_create_master_key(const std::string& path, Env& env,
+                                            const std::vector<std::string>& encrypted_files);
 
 // Writes a key file atomically (0600, 64 hex digits and a newline).
 Status write_key_file(const std::string& path, const SecretKey& key);

@@ -39,15 +39,37 @@ TEST_CASE("the master key is created once, 0600, and loads back the same") {
   TempDir dir;
   std::string path = dir.file("master.key");
   FakeEnv env;
-  auto created = load_or_create_master_key(path, env);
+  auto created = load_or_create_master_key(path, env, {});
   REQUIRE(created.is_ok());
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
-  auto again = load_or_create_master_key(path, env);
+  auto again = load_or_create_master_key(path, env, {});
   REQUIRE(again.is_ok());
   CHECK(*again == *created);
   auto loaded = load_master_key(path);
+  REQUIRE(loaded.is_ok());
+  CHECK(*loaded == *created);
+}
+
+TEST_CASE("a missing master key is not replaced while databases encrypted under it exist") {
+  TempDir dir;
+  std::string path = dir.file("master.key");
+  std::string db = dir.file("acme.db");
+  REQUIRE(write_file_atomically(db, "encrypted pages", 0600).is_ok());
+  FakeEnv env;
+  auto refused = load_or_create_master_key(path, env, {db});
+  CHECK(refused.status().code() == Code::kFailedPrecondition);
+  CHECK(refused.status().message().find("master key " + path +
+                                        " does not exist, but 1 "
+                                        "database(s) encrypted under it do (" +
+                                        db + ")") == 0);
+  struct stat st {};
+  CHECK(::stat(path.c_str(), &st) != 0);  // nothing was written
+  // An existing key loads whatever else exists.
+  auto created = load_or_create_master_key(path, env, {});
+  REQUIRE(created.is_ok());
+  auto loaded = load_or_create_master_key(path, env, {db});
   REQUIRE(loaded.is_ok());
   CHECK(*loaded == *created);
 }
@@ -58,8 +80,8 @@ TEST_CASE("a master key readable by others, or of the wrong size, is refused") {
   REQUIRE(write_file_atomically(path, std::string(64, 'a') + "\n", 0644).is_ok());
   auto open = load_master_key(path);
   CHECK(open.status().code() == Code::kPermissionDenied);
-  CHECK(open.status().message() == "master key " + path +
-                                       " is readable by others (mode 0644); run: chmod 600 " + path);
+  CHECK(open.status().message() ==
+        "master key " + path + " is readable by others (mode 0644); run: chmod 600 " + path);
   REQUIRE(write_file_atomically(path, "short", 0600).is_ok());
   CHECK(load_master_key(path).status().code() == Code::kInvalidArgument);
   REQUIRE(write_file_atomically(path, std::string(64, 'z'), 0600).is_ok());

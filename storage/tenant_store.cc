@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 bool is_valid_tenant_id(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
   });
 }
 
@@ -38,6 +38,46 @@ static Status make_private_dir(const std::string& dir) {
   return Status::ok();
 }
 
+// The tenants with a database and a salt under data_dir, sorted.
+static Result<std::vector<std::string>> list_tenants(const std::string& data_dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(data_dir + "/tenants", ec)) {
+    const fs::path& p = entry.path();
+    if (p.extension() != ".db") continue;
+    std::string id = p.stem().string();
+    // A database without its salt is a shred that a crash interrupted: not a tenant.
+    if (is_valid_tenant_id(id) && fs::exists(data_dir + "/tenants/" + id + ".salt")) {
+      out.push_back(id);
+    }
+  }
+  if (ec) return unavailable("listing " + data_dir + "/tenants: " + ec.message());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// SQLite creates a database 0644 (less the umask) and gives its -wal and -shm
+// the database's mode. Creating the file 0600 first, empty (which SQLite takes
+// as a new database), keeps all three private whatever the umask; files made
+// by an older version are tightened when they open.
+static Status make_private_database(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return Status::ok();
+  }
+  if (errno != EEXIST) return unavailable("creating " + path + ": " + errno_text(errno));
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::string file = path + suffix;
+    struct stat st {};
+    if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 077) != 0 &&
+        ::chmod(file.c_str(), 0600) != 0) {
+      return unavailable("chmod 600 " + file + ": " + errno_text(errno));
+    }
+  }
+  return Status::ok();
+}
+
 TenantStore::TenantStore(TenantStoreOptions options, std::string master_key_path, SecretKey master,
                          Env& env)
     : options_(std::move(options)),
@@ -52,7 +92,11 @@ Result<std::unique_ptr<TenantStore>> TenantStore::open(const TenantStoreOptions&
   LARDER_RETURN_IF_ERROR(make_private_dir(options.data_dir + "/tenants"));
   std::string key_path =
       options.master_key_path.empty() ? options.data_dir + "/master.key" : options.master_key_path;
-  LARDER_ASSIGN_OR_RETURN(SecretKey master, load_or_create_master_key(key_path, env));
+  LARDER_ASSIGN_OR_RETURN(std::vector<std::string> ids, list_tenants(options.data_dir));
+  std::vector<std::string> databases;
+  for (const std::string& id : ids)
+    databases.push_back(options.data_dir + "/tenants/" + id + ".db");
+  LARDER_ASSIGN_OR_RETURN(SecretKey master, load_or_create_master_key(key_path, env, databases));
   std::unique_ptr<TenantStore> store(new TenantStore(options, key_path, master, env));
   if (fs::exists(key_path + ".next")) {
     LARDER_RETURN_IF_ERROR(store->finish_rekey().with_context("finishing an interrupted rekey"));
@@ -98,7 +142,9 @@ Result<std::unique_ptr<Database>> TenantStore::open_tenant(const std::string& id
   LARDER_RETURN_IF_ERROR(check_tenant_id(id));
   if (!create && !has_tenant(id)) return not_found("tenant " + id + " is not on this device");
   LARDER_ASSIGN_OR_RETURN(SecretKey key, tenant_key(master_, id, create));
-  LARDER_ASSIGN_OR_RETURN(auto db, Database::open(database_path(id), key, open_options(id, create)));
+  LARDER_RETURN_IF_ERROR(make_private_database(database_path(id)));
+  LARDER_ASSIGN_OR_RETURN(auto db,
+                          Database::open(database_path(id), key, open_options(id, create)));
   LARDER_RETURN_IF_ERROR(migrate(*db, replica_migrations()));
   return db;
 }
@@ -108,18 +154,7 @@ bool TenantStore::has_tenant(const std::string& id) const {
 }
 
 Result<std::vector<std::string>> TenantStore::tenants() const {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(options_.data_dir + "/tenants", ec)) {
-    const fs::path& p = entry.path();
-    if (p.extension() != ".db") continue;
-    std::string id = p.stem().string();
-    // A database without its salt is a shred that a crash interrupted: not a tenant.
-    if (is_valid_tenant_id(id) && fs::exists(salt_path(id))) out.push_back(id);
-  }
-  if (ec) return unavailable("listing " + options_.data_dir + "/tenants: " + ec.message());
-  std::sort(out.begin(), out.end());
-  return out;
+  return list_tenants(options_.data_dir);
 }
 
 Status TenantStore::rekey_all() {
@@ -143,8 +178,8 @@ Status TenantStore::finish_rekey() {
     auto db = Database::open(database_path(id), old_key, open_options(id, false));
     if (!db.is_ok() && db.status().code() == Code::kPermissionDenied) {
       // Not under the old key: it must already be under the new one.
-      LARDER_ASSIGN_OR_RETURN(auto done, Database::open(database_path(id), new_key,
-                                                        open_options(id, false)));
+      LARDER_ASSIGN_OR_RETURN(auto done,
+                              Database::open(database_path(id), new_key, open_options(id, false)));
       continue;
     }
     if (!db.is_ok()) return db.status();

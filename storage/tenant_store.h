@@ -3,11 +3,15 @@
 // Layout (storage/FORMAT.md):
 //   <data_dir>/master.key            the device master key (unless a path is given)
 //   <data_dir>/master.key.next       only while a rekey is in progress
-//   <data_dir>/tenants/<id>.db       the tenant's SQLCipher database (+ -wal, -shm)
+//   <data_dir>/tenants/<id>.db       the tenant's SQLCipher database (+ -wal, -shm), 0600
 //   <data_dir>/tenants/<id>.salt     the tenant's 32-byte key salt (0600)
+// The directories are 0700; open_tenant() creates a database 0600 (its -wal
+// and -shm take that mode) and tightens one an older version made looser.
 //
-// open() creates the master key on first start and finishes a rekey that a
-// crash interrupted. open_tenant() derives the tenant's key, opens the file
+// open() creates the master key on first start, but refuses
+// (kFailedPrecondition, naming the key and the databases) when the key is
+// missing while tenant databases exist: a new key could not open them. It
+// finishes a rekey that a crash interrupted. open_tenant() derives the tenant's key, opens the file
 // and brings its schema up to date; a wrong key or a newer schema is an
 // error and leaves the file unchanged. rekey_all() moves every tenant to a new
 // master key, crash-safely: the new key is written to master.key.next first,

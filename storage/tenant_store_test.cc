@@ -1,9 +1,11 @@
 #include "storage/tenant_store.h"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 
+#include "storage/migrations.h"
 #include "storage/testing/order_fixture.h"
 #include "storage/testing/temp_dir.h"
 
@@ -43,7 +45,8 @@ TEST_CASE("one encrypted, migrated database per tenant under a private data dire
   put_order(*store, "globex", "o-globex");
   CHECK(*store->tenants() == std::vector<std::string>{"acme", "globex"});
   CHECK(fs::exists(dir.path() + "/data/tenants/acme.db"));
-  CHECK((fs::status(dir.path() + "/data").permissions() & fs::perms::others_all) == fs::perms::none);
+  CHECK((fs::status(dir.path() + "/data").permissions() & fs::perms::others_all) ==
+        fs::perms::none);
   CHECK(order_rows(*store, "acme", "o-acme") == testing::kTestOrderRows);
   CHECK(order_rows(*store, "acme", "o-globex") == 0);  // separate files
   // Each tenant's file opens only with its own key.
@@ -55,6 +58,55 @@ TEST_CASE("one encrypted, migrated database per tenant under a private data dire
     CHECK(store->open_tenant(bad, true).status().code() == Code::kInvalidArgument);
   }
   CHECK(store->open_tenant(std::string(65, 'a'), true).status().code() == Code::kInvalidArgument);
+}
+
+TEST_CASE("tenant databases, their WAL and index are private (0600) whatever the umask") {
+  TempDir dir;
+  FakeEnv env;
+  mode_t old_umask = ::umask(022);
+  auto store = open_store(dir.path(), env);
+  put_order(*store, "acme", "o1");
+  auto db = store->open_tenant("acme", false);  // holds the -wal and -shm open
+  REQUIRE(db.is_ok());
+  auto mode = [](const std::string& path) {
+    struct stat st {};
+    REQUIRE_MESSAGE(::stat(path.c_str(), &st) == 0, path);
+    return st.st_mode & 0777;
+  };
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    CAPTURE(suffix);
+    CHECK(mode(store->database_path("acme") + suffix) == 0600);
+  }
+  CHECK(mode(store->salt_path("acme")) == 0600);
+  // A database an older version left 0644 is tightened when it opens.
+  db->reset();
+  REQUIRE(::chmod(store->database_path("acme").c_str(), 0644) == 0);
+  REQUIRE(store->open_tenant("acme", false).is_ok());
+  CHECK(mode(store->database_path("acme")) == 0600);
+  ::umask(old_umask);
+}
+
+TEST_CASE("a lost master key is not silently replaced while tenant databases exist") {
+  TempDir dir;
+  FakeEnv env;
+  std::string key_path;
+  {
+    auto store = open_store(dir.path(), env);
+    put_order(*store, "acme", "o1");
+    key_path = store->master_key_path();
+  }
+  REQUIRE(fs::remove(key_path));
+  TenantStoreOptions o;
+  o.data_dir = dir.path();
+  auto refused = TenantStore::open(o, env);
+  CHECK(refused.status().code() == Code::kFailedPrecondition);
+  CHECK(refused.status().message().find(dir.path() + "/tenants/acme.db") != std::string::npos);
+  CHECK_FALSE(fs::exists(key_path));
+  // With no tenant database left, a first start makes a key as before.
+  REQUIRE(fs::remove(dir.path() + "/tenants/acme.db"));
+  auto fresh = TenantStore::open(o, env);
+  REQUIRE_MESSAGE(fresh.is_ok(), fresh.status().to_string());
+  CHECK(fs::exists(key_path));
 }
 
 TEST_CASE("the same data directory reopens with the same master key") {
@@ -144,6 +196,42 @@ TEST_CASE("crypto-shredding one tenant destroys its key and files, and no other 
   auto k = derive_tenant_key(*load_master_key(store->master_key_path()), *salt, "acme");
   CHECK(Database::open(remnant, *k, OpenOptions{}).status().code() == Code::kPermissionDenied);
   CHECK(store->shred("never-was").code() == Code::kNotFound);
+}
+
+TEST_CASE("a tenant made before schema v4 (4 KiB pages, v3) opens, migrates and keeps its orders") {
+  TempDir dir;
+  FakeEnv env;
+  auto store = open_store(dir.path(), env);
+  REQUIRE(write_key_file(store->salt_path("acme"), random_key(env)).is_ok());
+  {
+    auto salt = load_master_key(store->salt_path("acme"));
+    auto k = derive_tenant_key(*load_master_key(store->master_key_path()), *salt, "acme");
+    OpenOptions legacy;
+    legacy.label = "tenant acme";
+    legacy.page_size = kLegacyPageSize;
+    auto db = Database::open(store->database_path("acme"), *k, legacy);
+    REQUIRE_MESSAGE(db.is_ok(), db.status().to_string());
+    REQUIRE(migrate(**db, replica_migrations(), 3).is_ok());
+    REQUIRE(testing::write_test_order(**db, "o-old", 1).is_ok());
+  }
+  auto db = store->open_tenant("acme", false);
+  REQUIRE_MESSAGE(db.is_ok(), db.status().to_string());
+  CHECK(*(*db)->page_size() == kLegacyPageSize);
+  CHECK(*schema_version(**db) == latest_replica_version());
+  CHECK(*testing::count_test_order_rows(**db, "o-old") == testing::kTestOrderRows);
+  db->reset();
+  // A tenant created now gets 1 KiB pages; both open side by side.
+  put_order(*store, "globex", "o-new");
+  auto fresh = store->open_tenant("globex", false);
+  CHECK(*(*fresh)->page_size() == kPageSize);
+  CHECK(order_rows(*store, "acme", "o-old") == testing::kTestOrderRows);
+  CHECK(order_rows(*store, "globex", "o-new") == testing::kTestOrderRows);
+  // Rekey moves both, each keeping its page size.
+  fresh->reset();
+  REQUIRE(store->rekey_all().is_ok());
+  CHECK(order_rows(*store, "acme", "o-old") == testing::kTestOrderRows);
+  CHECK(*(*store->open_tenant("acme", false))->page_size() == kLegacyPageSize);
+  CHECK(order_rows(*store, "globex", "o-new") == testing::kTestOrderRows);
 }
 
 }  // namespace larder::storage
