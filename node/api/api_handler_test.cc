@@ -323,6 +323,20 @@ TEST_CASE("place order: 201 with Location, replay header, 422 details, 409, 503,
     CHECK(details == json::array({{{"path", "lines[1].quantity"}, {"message", "must be an integer from 1 to 99"}},
                                   {{"path", ""}, {"message", "unknown field \"foo\""}}}));
   }
+  SUBCASE("location closed: 422 location_closed with the next opening") {
+    PlaceOrderOutcome out;
+    out.closed = LocationClosed{"2026-11-24T07:00:00.000Z"};
+    node.set_place_outcome(std::move(out));
+    ApiResponse r = handler.handle(post_order("acme"));
+    check_error(r, 422, "location_closed");
+    CHECK(parse(r)["error"]["opens_at"] == "2026-11-24T07:00:00.000Z");
+    PlaceOrderOutcome never;
+    never.closed = LocationClosed{};
+    node.set_place_outcome(std::move(never));
+    r = handler.handle(post_order("acme"));
+    check_error(r, 422, "location_closed");
+    CHECK(parse(r)["error"]["opens_at"].is_null());
+  }
   SUBCASE("idempotency key reused") {
     PlaceOrderOutcome out;
     out.error = conflict("key-1 was used for another body");

@@ -23,6 +23,11 @@ bool token_required(const ApiOptions& options) {
   return options.require_token || !is_loopback_address(options.bind_address);
 }
 
+std::size_t connections_per_peer(const ApiOptions& options) {
+  return options.max_connections_per_peer != 0 ? options.max_connections_per_peer
+                                               : options.max_connections / 2;
+}
+
 Status validate_api_options(const ApiOptions& o) {
   auto bad = [](const std::string& what) { return invalid_argument("local API option " + what); };
   if (o.bind_address.empty()) return bad("bind_address: must not be empty");
@@ -57,6 +62,11 @@ Status validate_api_options(const ApiOptions& o) {
   if (o.max_connections < 2 || o.max_connections > 1024) {
     return bad("max_connections: must be from 2 to 1024");
   }
+  if (o.max_connections_per_peer > o.max_connections) {
+    return bad("max_connections_per_peer: must not exceed max_connections (" +
+               std::to_string(o.max_connections) + "); 0 picks half of it");
+  }
+  if (o.idle_thread_timeout.count() < 1) return bad("idle_thread_timeout: must be positive");
   if (o.max_sse_clients >= o.max_connections) {
     return bad("max_sse_clients: must be below max_connections (" +
                std::to_string(o.max_connections) +

@@ -49,7 +49,10 @@ struct ApiOptions {
   // (cpp-httplib itself also refuses any single line over 8 KiB).
   std::size_t max_body_bytes = 64 * 1024;
   std::size_t max_header_bytes = 8 * 1024;
-  // Each read and write on a connection must progress within these.
+  // A request (line, headers and body) must arrive whole within read_timeout
+  // of its first byte, else it is answered 408 and its connection closed: a
+  // total, so a client dribbling a byte at a time cannot hold a thread. Each
+  // write of an answer must progress within write_timeout.
   std::chrono::milliseconds read_timeout{5000};
   std::chrono::milliseconds write_timeout{5000};
   // A connection serves at most this many requests, and waits at most this
@@ -62,6 +65,14 @@ struct ApiOptions {
   // SSE streams are capped lower so ordinary requests always find a thread.
   std::size_t max_connections = 16;
   std::size_t max_sse_clients = 4;
+  // Connections one peer address may have served at once; one more is
+  // answered 503 unavailable and closed, so one host on the LAN cannot take
+  // every thread. Loopback peers (this device: the kiosk's browser) are not
+  // capped. 0: half of max_connections.
+  std::size_t max_connections_per_peer = 0;
+  // Those threads start when connections need them and stop after idling
+  // this long (node/api/connection_pool.h): an idle node keeps none.
+  std::chrono::milliseconds idle_thread_timeout{10000};
 
   // Server-Sent Events: a comment line after this much silence keeps proxies
   // and the browser from timing the stream out and detects gone clients.
@@ -85,6 +96,9 @@ bool is_loopback_address(const std::string& address);
 
 // True when requests to /api and /metrics must carry the bearer token.
 bool token_required(const ApiOptions& options);
+
+// max_connections_per_peer, or its default when 0.
+std::size_t connections_per_peer(const ApiOptions& options);
 
 // OK, or kInvalidArgument naming the first bad option and why.
 Status validate_api_options(const ApiOptions& options);

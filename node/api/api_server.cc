@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "base/percent_encoding.h"
+#include "node/api/connection_limits.h"
 #include "node/api/connection_pool.h"
 #include "node/api/event_stream.h"
 #include "node/api/route_table.h"
@@ -55,7 +56,11 @@ void write_response(ApiResponse a, httplib::Response& res) {
     std::shared_ptr<EventStream> stream = std::move(a.stream);
     res.set_chunked_content_provider(
         a.content_type, [stream](std::size_t, httplib::DataSink& sink) {
-          std::optional<std::string> chunk = stream->next_chunk();
+          // is_writable() is false once the screen has closed the connection
+          // (connection_limits.h): the stream then frees its slot at once
+          // instead of at the next heartbeat's failed write.
+          std::optional<std::string> chunk =
+              stream->next_chunk([&sink] { return !sink.is_writable(); });
           if (!chunk) {
             sink.done();
             return true;
@@ -90,10 +95,11 @@ const char* status_code_name(int status) {
 }  // namespace
 
 struct ApiServer::Impl {
-  Impl(NodeService& node, const ApiOptions& options) : handler(node, options) {}
+  Impl(NodeService& node, const ApiOptions& options)
+      : handler(node, options), server(connections_per_peer(options), handler.metrics()) {}
 
   ApiHandler handler;
-  httplib::Server server;
+  LimitedServer server;
   std::thread thread;
   std::atomic<bool> listen_returned{false};
   int port = 0;
@@ -105,8 +111,8 @@ struct ApiServer::Impl {
 
 void ApiServer::Impl::configure() {
   const ApiOptions& o = handler.options();
-  server.new_task_queue = [this, n = o.max_connections] {
-    return new ConnectionPool(n, handler.metrics());
+  server.new_task_queue = [this, n = o.max_connections, idle = o.idle_thread_timeout] {
+    return new ConnectionPool(n, idle, handler.metrics());
   };
   server.set_tcp_nodelay(true);
   // cpp-httplib's default also sets SO_REUSEPORT, which lets a second
@@ -139,7 +145,10 @@ void ApiServer::Impl::configure() {
       return httplib::Server::HandlerResponse::Handled;
     }
     if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
-      // cpp-httplib would read such a body until the peer closes.
+      // cpp-httplib would read such a body until the peer closes; unread, it
+      // must not be taken for the next request.
+      LimitedServer::close_after_answer();
+      res.set_header("Connection", "close");
       handler.metrics().record_status(route_label(req.method, req.path), 411);
       write_response(error_response(411, "length_required",
                                     "a request with a body needs a Content-Length header"),
@@ -161,13 +170,23 @@ void ApiServer::Impl::configure() {
   // API's JSON error body; ours already have one.
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& req, httplib::Response& res) {
+    if (LimitedServer::request_timed_out()) res.status = 408;  // cpp-httplib saw a failed read
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (res.status == 400 || res.status == 408) {
+      // The request could not be read whole: whatever follows it on the
+      // connection cannot be trusted to be the next request.
+      LimitedServer::close_after_answer();
+      res.set_header("Connection", "close");
+    }
     handler.metrics().record_status(route_label(req.method, req.path), res.status);
     std::string message = "the request was refused by the HTTP layer (status " +
                           std::to_string(res.status) + ")";
     if (res.status == 413) {
       message = "the request body is larger than " +
                 std::to_string(handler.options().max_body_bytes) + " bytes";
+    } else if (res.status == 408) {
+      message = "the request did not arrive whole within " +
+                std::to_string(handler.options().read_timeout.count()) + " ms";
     }
     write_response(error_response(res.status, status_code_name(res.status), message), res);
     return httplib::Server::HandlerResponse::Handled;

@@ -8,25 +8,29 @@
 //
 // start() validates the options, binds bind_address:port and returns once the
 // server accepts connections; on failure nothing is left running. The server
-// then runs on its own threads: one accepting, and a pool of
-// max_connections serving connections (one thread per open connection; more
-// connections wait in the accept queue, so SSE streams are capped below that
-// at max_sse_clients). TCP_NODELAY is on (small JSON answers, no 40 ms
-// Nagle/delayed-ACK stalls). Requests are refused by RequestGuard before their
+// then runs on its own threads: one accepting, and up to max_connections
+// serving connections (one thread per open connection, started when needed
+// and stopped after idle_thread_timeout; more connections wait in the accept
+// queue, so SSE streams are capped below that at max_sse_clients). TCP_NODELAY is on (small JSON
+// answers, no 40 ms Nagle/delayed-ACK stalls). Requests are refused by RequestGuard before their
 // body is read; bodies over max_body_bytes get 413 without being buffered.
+//
+// Slow and greedy clients (connection_limits.h): a request must arrive whole
+// within read_timeout of its first byte, else the connection closes (after a
+// 408 once the request line has arrived);
+// a peer other than loopback may hold at most max_connections_per_peer
+// connections (one more gets 503 and is closed); an SSE stream whose screen
+// closed the connection frees its slot within about 250 ms.
 //
 // stop() ends every SSE stream, stops accepting, and joins every thread. It
 // returns once connections in the middle of a request finish (bounded by
-// read_timeout/write_timeout) and idle keep-alive connections time out
-// (bounded by keep_alive_timeout: cpp-httplib checks for shutdown only between
-// requests). Idempotent; the destructor calls it.
+// read_timeout/write_timeout); idle keep-alive connections close within
+// 100 ms. Idempotent; the destructor calls it.
 //
 // Known limits of cpp-httplib 0.11.4 (Debian 12): a single header line over
 // 8 KiB is refused with 400 and a URI over 8 KiB with 414 before our guard
 // runs; there is no cap on the number of header lines other than
-// max_header_bytes, which is checked once they are read, and the read timeout
-// applies per read, so a client dribbling one header line per read_timeout
-// holds its thread until it stops.
+// max_header_bytes, which is checked once they are read (within read_timeout).
 //
 // Thread safety: port() and stop() may be called from any thread. The
 // NodeService must outlive the server.

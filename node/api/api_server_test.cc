@@ -5,14 +5,22 @@
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <httplib.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <optional>
+#include <thread>
+#include <vector>
 
+#include "node/api/connection_limits.h"
 #include "node/api/fake_node_service.h"
 
 namespace larder::node::api {
@@ -56,7 +64,7 @@ struct Running {
 // a broken server fails the test instead of hanging it.
 class RawConnection {
  public:
-  explicit RawConnection(int port) {
+  explicit RawConnection(int port, const std::string& address = "127.0.0.1") {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     REQUIRE(fd_ >= 0);
     timeval tv{10, 0};
@@ -64,13 +72,37 @@ class RawConnection {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(inet_pton(AF_INET, address.c_str(), &addr.sin_addr) == 1);
     REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   }
   ~RawConnection() { ::close(fd_); }
 
-  void send(const std::string& data) {
-    REQUIRE(::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size()));
+  void send(const std::string& data) { REQUIRE(try_send(data)); }
+  // False once the server has closed (or reset) the connection.
+  bool try_send(const std::string& data) {
+    return ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size());
+  }
+  // Reads what has arrived, without waiting; true once the server has
+  // closed (or reset) the connection.
+  bool closed_now() {
+    for (;;) {
+      char buf[4096];
+      ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+      if (n == 0) return true;
+      if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK;
+      received_.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  // Reads for up to `wait`; true once the server has closed the connection.
+  bool closed_within(std::chrono::milliseconds wait) {
+    auto give_up = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+      if (closed_now()) return true;
+      auto left =
+          std::chrono::ceil<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now());
+      pollfd p{fd_, POLLIN, 0};
+      if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    }
   }
   // Reads until `needle` has arrived; false on EOF or the safety timeout.
   bool read_until(const std::string& needle) {
@@ -126,8 +158,8 @@ TEST_CASE("server: binds loopback, serves JSON, places an order") {
   CHECK(json::parse(res->body) == json{{"status", "ok"}});
 
   httplib::Headers h = {{"Idempotency-Key", "abc-1"}};
-  res = c.Post("/api/v1/tenants/acme/orders", h, R"({"lines":[{"item_id":"item-burger","quantity":1}]})",
-               "application/json");
+  res = c.Post("/api/v1/tenants/acme/orders", h,
+               R"({"lines":[{"item_id":"item-burger","quantity":1}]})", "application/json");
   REQUIRE(res);
   CHECK(res->status == 201);
   CHECK(res->get_header_value("Location").starts_with("/api/v1/tenants/acme/orders/"));
@@ -137,8 +169,10 @@ TEST_CASE("server: binds loopback, serves JSON, places an order") {
   res = c.Get("/metrics");
   REQUIRE(res);
   CHECK(res->body.find("larder_api_open_connections") != std::string::npos);
-  CHECK(res->body.find(R"(larder_api_requests_total{route="/api/v1/tenants/{tenant}/orders",status="201"} 1)") !=
-        std::string::npos);
+  CHECK(
+      res->body.find(
+          R"(larder_api_requests_total{route="/api/v1/tenants/{tenant}/orders",status="201"} 1)") !=
+      std::string::npos);
 }
 
 TEST_CASE("server: start refuses unsafe options and busy ports") {
@@ -222,8 +256,9 @@ TEST_CASE("server: errors cpp-httplib makes itself are JSON too") {
   }
   {
     RawConnection conn(r.server->port());
-    conn.send("POST /api/v1/tenants/acme/orders HTTP/1.1\r\nHost: localhost\r\n"
-              "Content-Type: application/json\r\nConnection: close\r\n\r\n");
+    conn.send(
+        "POST /api/v1/tenants/acme/orders HTTP/1.1\r\nHost: localhost\r\n"
+        "Content-Type: application/json\r\nConnection: close\r\n\r\n");
     REQUIRE(conn.read_to_eof());
     CHECK(conn.received().starts_with("HTTP/1.1 411"));
     CHECK(error_code(raw_body(conn.received())) == "length_required");
@@ -255,11 +290,205 @@ TEST_CASE("server: a client that never finishes its headers is cut by the read t
   CHECK(res->status == 200);
 }
 
+using Clock = std::chrono::steady_clock;
+
+// Sends each open connection one more byte every 100 ms, for up to `total`;
+// how long after the start each was closed by the server (nullopt: it was not).
+std::vector<std::optional<Clock::duration>> dribble(
+    std::vector<std::unique_ptr<RawConnection>>& conns, Clock::time_point start,
+    std::chrono::milliseconds total) {
+  std::vector<std::optional<Clock::duration>> closed(conns.size());
+  std::size_t open = conns.size();
+  while (open > 0 && Clock::now() - start < total) {
+    for (std::size_t i = 0; i < conns.size(); ++i) {
+      if (closed[i]) continue;
+      // Read first: the answer is read before a byte sent after the server's
+      // close could make it reset the connection.
+      if (conns[i]->closed_now() || !conns[i]->try_send("a")) {
+        closed[i] = Clock::now() - start;
+        --open;
+      }
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  return closed;
+}
+
+TEST_CASE(
+    "server: dribbling clients are cut at read_timeout in total, and a waiting client is served") {
+  ApiOptions o = test_options();  // max_connections = 6
+  o.read_timeout = 500ms;
+  Running r(o);
+  // A slowloris on every connection thread, each sending a header byte every
+  // 100 ms: far within the time allowed for one read, never a whole request.
+  std::vector<std::unique_ptr<RawConnection>> dribblers;
+  Clock::time_point start = Clock::now();
+  for (std::size_t i = 0; i < o.max_connections; ++i) {
+    dribblers.push_back(std::make_unique<RawConnection>(r.server->port()));
+    dribblers.back()->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+  }
+  // The cashier's request waits for a thread, which the deadline frees.
+  auto served_after = std::async(std::launch::async, [&]() -> std::optional<Clock::duration> {
+    auto c = r.client();
+    auto res = c.Get("/healthz");
+    if (!res || res->status != 200) return std::nullopt;
+    return Clock::now() - start;
+  });
+  auto closed = dribble(dribblers, start, 4s);
+  for (std::size_t i = 0; i < dribblers.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(closed[i].has_value());
+    // 500 ms, plus a second should the burst of connections overflow
+    // cpp-httplib's listen backlog of 5 (the SYN is then retried after 1 s).
+    CHECK(*closed[i] < 2500ms);
+    CHECK(dribblers[i]->received().starts_with("HTTP/1.1 408"));
+    CHECK(error_code(raw_body(dribblers[i]->received())) == "request_timeout");
+  }
+  dribblers.clear();
+  auto served = served_after.get();
+  REQUIRE(served.has_value());
+  CHECK(*served < 3s);  // dribble() gives up at 4 s
+  CHECK(r.server->handler().metrics().requests("/healthz", 200) == 1);
+}
+
+TEST_CASE("server: the request deadline spans the body, and pipelined requests survive it") {
+  ApiOptions o = test_options();
+  o.read_timeout = 500ms;
+  Running r(o);
+  {
+    // The body, a byte every 100 ms after the headers.
+    std::vector<std::unique_ptr<RawConnection>> slow;
+    Clock::time_point start = Clock::now();
+    slow.push_back(std::make_unique<RawConnection>(r.server->port()));
+    slow.back()->send(
+        "POST /api/v1/tenants/acme/orders HTTP/1.1\r\nHost: localhost\r\n"
+        "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{");
+    auto closed = dribble(slow, start, 4s);
+    REQUIRE(closed[0].has_value());
+    CHECK(*closed[0] < 2500ms);
+    CHECK(slow[0]->received().starts_with("HTTP/1.1 408"));
+    CHECK(r.node.place_calls().empty());
+  }
+  // Two requests in one write: the second is served from what was read ahead.
+  RawConnection conn(r.server->port());
+  conn.send(
+      "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"
+      "GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+  REQUIRE(conn.read_to_eof());
+  CHECK(conn.received().find("{\"status\":\"ok\"}") != std::string::npos);
+  CHECK(conn.received().find("\"ready\"") != std::string::npos);
+}
+
+// An IPv4 address of this machine that is not loopback, to connect from as a
+// host on the LAN would; nullopt when the machine has none.
+std::optional<std::string> lan_address() {
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return std::nullopt;
+  std::optional<std::string> found;
+  for (ifaddrs* i = list; i != nullptr && !found; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
+    if ((i->ifa_flags & IFF_UP) == 0 || (i->ifa_flags & IFF_LOOPBACK) != 0) continue;
+    char text[INET_ADDRSTRLEN];
+    auto* in = reinterpret_cast<sockaddr_in*>(i->ifa_addr);
+    if (inet_ntop(AF_INET, &in->sin_addr, text, sizeof text)) found = text;
+  }
+  freeifaddrs(list);
+  return found;
+}
+
+TEST_CASE("peer connections: capped per address, loopback exempt") {
+  PeerConnections peers(2);
+  CHECK(peers.acquire("192.0.2.7"));
+  CHECK(peers.acquire("192.0.2.7"));
+  CHECK_FALSE(peers.acquire("192.0.2.7"));
+  CHECK(peers.acquire("192.0.2.8"));
+  peers.release("192.0.2.7");
+  CHECK(peers.acquire("192.0.2.7"));
+  for (int i = 0; i < 5; ++i) {
+    CHECK(peers.acquire("127.0.0.1"));
+    CHECK(peers.acquire("::ffff:127.0.0.1"));
+    CHECK(peers.acquire("::1"));
+  }
+}
+
+TEST_CASE("server: one host on the LAN cannot take every connection thread") {
+  std::optional<std::string> lan = lan_address();
+  if (!lan) {
+    MESSAGE("skipped: this machine has no non-loopback IPv4 address to connect from");
+    return;
+  }
+  ApiOptions o = test_options();  // max_connections = 6: 3 per peer
+  o.bind_address = "0.0.0.0";
+  o.bearer_token = kToken;
+  o.read_timeout = 3s;
+  Running r(o);
+  // As many slow clients as there are threads, all from one LAN address.
+  std::vector<std::unique_ptr<RawConnection>> dribblers;
+  for (std::size_t i = 0; i < o.max_connections; ++i) {
+    dribblers.push_back(std::make_unique<RawConnection>(r.server->port(), *lan));
+    dribblers.back()->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+  }
+  // Those beyond its share are refused at once...
+  const std::uint64_t over = o.max_connections - connections_per_peer(o);
+  auto give_up = Clock::now() + 5s;
+  while (r.server->handler().metrics().requests("other", 503) < over && Clock::now() < give_up) {
+    std::this_thread::sleep_for(10ms);
+  }
+  CHECK(r.server->handler().metrics().requests("other", 503) == over);
+  std::uint64_t refused = 0;
+  for (auto& d : dribblers) {
+    if (d->closed_now() && d->received().starts_with("HTTP/1.1 503")) {
+      CHECK(error_code(raw_body(d->received())) == "unavailable");
+      CHECK(d->received().find("Retry-After: 1") != std::string::npos);
+      ++refused;
+    }
+  }
+  CHECK(refused == over);
+  // ...so the others are still served at once (the kiosk on loopback here),
+  // although the rest hold their threads for read_timeout.
+  httplib::Client c("127.0.0.1", r.server->port());
+  c.set_read_timeout(1, 0);
+  Clock::time_point start = Clock::now();
+  auto res = c.Get("/healthz");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(Clock::now() - start < 1s);
+}
+
+TEST_CASE("server: a closed SSE stream frees its slot promptly, not at the next heartbeat") {
+  ApiOptions o = test_options();  // max_sse_clients = 2
+  o.sse_heartbeat = 30s;
+  Running r(o);
+  {
+    std::vector<std::unique_ptr<RawConnection>> screens;
+    for (std::size_t i = 0; i < o.max_sse_clients; ++i) {
+      screens.push_back(std::make_unique<RawConnection>(r.server->port()));
+      screens.back()->send("GET /api/v1/events HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      REQUIRE(screens.back()->read_until("retry:"));
+    }
+    RawConnection over(r.server->port());
+    over.send("GET /api/v1/events HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    REQUIRE(over.read_until("\r\n\r\n"));
+    REQUIRE(over.received().starts_with("HTTP/1.1 503"));
+  }  // every screen closes its connection
+  Clock::time_point closed = Clock::now();
+  bool accepted = false;
+  while (!accepted && Clock::now() - closed < 2s) {
+    RawConnection again(r.server->port());
+    again.send("GET /api/v1/events HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    REQUIRE(again.read_until("\r\n\r\n"));
+    accepted = again.received().starts_with("HTTP/1.1 200");
+    if (!accepted) std::this_thread::sleep_for(50ms);
+  }
+  CHECK(accepted);
+}
+
 TEST_CASE("server: SSE delivers a published event and the heartbeat, uncompressed") {
   Running r;
   RawConnection conn(r.server->port());
-  conn.send("GET /api/v1/events?tenant=acme HTTP/1.1\r\nHost: localhost\r\n"
-            "Accept-Encoding: gzip, deflate, br\r\n\r\n");
+  conn.send(
+      "GET /api/v1/events?tenant=acme HTTP/1.1\r\nHost: localhost\r\n"
+      "Accept-Encoding: gzip, deflate, br\r\n\r\n");
   REQUIRE(conn.read_until("retry: 3000"));
   CHECK(conn.received().find("Content-Type: text/event-stream") != std::string::npos);
   CHECK(conn.received().find("Content-Encoding") == std::string::npos);
@@ -299,6 +528,7 @@ TEST_CASE("server: static files, and traversal refused") {
   std::filesystem::create_directories(base / "ui");
   std::ofstream(base / "ui" / "index.html") << "<!doctype html><title>kiosk</title>";
   std::ofstream(base / "ui" / "app.js") << "console.log(1)";
+  std::ofstream(base / "ui" / "README.md") << "# kiosk-ui";
   std::ofstream(base / "secret.txt") << "SECRET";
 
   ApiOptions o = test_options();
@@ -318,6 +548,11 @@ TEST_CASE("server: static files, and traversal refused") {
   res = c.Get("/app.js", {{"If-None-Match", res->get_header_value("ETag")}});
   REQUIRE(res);
   CHECK(res->status == 304);
+
+  res = c.Get("/README.md");
+  REQUIRE(res);
+  CHECK(res->status == 404);
+  CHECK(error_code(res->body) == "not_found");
 
   for (std::string target : {"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt",
                              "/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd"}) {
@@ -342,6 +577,65 @@ TEST_CASE("server: stop() ends open SSE streams and returns") {
   CAPTURE(conn.received());
   CHECK(conn.received().find("\r\n0\r\n\r\n") != std::string::npos);
   r.server->stop();  // idempotent
+}
+
+// Threads of this process (the test's own, the server's accept thread, and
+// the connection threads).
+std::size_t process_threads() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+  return n;
+}
+
+// Polls until the thread count is `want`; the count it ended at.
+std::size_t wait_for_threads(std::size_t want) {
+  auto give_up = std::chrono::steady_clock::now() + 10s;
+  std::size_t n = process_threads();
+  while (n != want && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(10ms);
+    n = process_threads();
+  }
+  return n;
+}
+
+TEST_CASE("server: connection threads start when needed, stop when idle, never exceed the cap") {
+  ApiOptions o = test_options();
+  o.max_connections = 6;
+  o.idle_thread_timeout = 300ms;
+  o.keep_alive_timeout = 5s;
+  Running r(o);
+  const std::size_t idle = process_threads();  // no connection yet: no connection thread
+  {
+    std::vector<std::unique_ptr<RawConnection>> open;
+    for (int i = 0; i < 4; ++i) {
+      open.push_back(std::make_unique<RawConnection>(r.server->port()));
+      open.back()->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      REQUIRE(open.back()->read_until("\"ok\""));
+    }
+    // Four kept-alive connections, one thread each.
+    CHECK(wait_for_threads(idle + 4) == idle + 4);
+    for (int i = 0; i < 4; ++i) {
+      open.push_back(std::make_unique<RawConnection>(r.server->port()));
+      open.back()->send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    }
+    // Eight connections, six threads: two wait for one to close.
+    REQUIRE(open[4]->read_until("\"ok\""));
+    REQUIRE(open[5]->read_until("\"ok\""));
+    std::this_thread::sleep_for(100ms);
+    CHECK(process_threads() == idle + 6);
+    open.erase(open.begin());  // closes: its thread serves a waiting one
+    open.erase(open.begin());
+    REQUIRE(open[4]->read_until("\"ok\""));
+    REQUIRE(open[5]->read_until("\"ok\""));
+    CHECK(process_threads() <= idle + 6);
+  }
+  // All closed: the threads stop once they have idled for 300 ms.
+  CHECK(wait_for_threads(idle) == idle);
+  // And start again for the next connection.
+  auto c = r.client();
+  auto res = c.Get("/healthz");
+  REQUIRE(res);
+  CHECK(res->status == 200);
 }
 
 }  // namespace

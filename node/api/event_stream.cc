@@ -66,8 +66,9 @@ EventStream::~EventStream() {
   if (registry_->metrics) registry_->metrics->sse_closed();
 }
 
-std::optional<std::string> EventStream::next_chunk() {
+std::optional<std::string> EventStream::next_chunk(const std::function<bool()>& client_gone) {
   using Clock = std::chrono::steady_clock;
+  using std::chrono::milliseconds;
   if (!started_) {
     started_ = true;
     return preamble_;
@@ -76,11 +77,15 @@ std::optional<std::string> EventStream::next_chunk() {
   // Subscription::next() waits on the real clock, so the deadline does too.
   const Clock::time_point deadline = Clock::now() + heartbeat_;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    std::optional<Event> e = sub_->next(std::max(left, std::chrono::milliseconds(0)));
+    auto left = std::max(std::chrono::ceil<milliseconds>(deadline - Clock::now()), milliseconds(0));
+    std::optional<Event> e = sub_->next(client_gone ? std::min(left, kLivenessCheck) : left);
     if (!e) {
       if (sub_->closed()) return std::nullopt;
       if (sub_->take_lagged()) return resync_chunk("lagged");
+      if (client_gone && Clock::now() < deadline) {
+        if (client_gone()) return std::nullopt;
+        continue;
+      }
       return std::string(": keep-alive\n\n");
     }
     // Events before this one were dropped: the screen must refetch first.

@@ -20,7 +20,8 @@
 // tenant (events without a tenant go to every stream).
 //
 // StreamRegistry caps open streams and ends them all at shutdown. A stream
-// holds its slot until it is destroyed.
+// holds its slot until it is destroyed; the HTTP adapter destroys it when its
+// connection ends, and tells next_chunk() how to notice a closed connection.
 //
 // Thread safety: one thread uses an EventStream at a time (its connection's);
 // StreamRegistry's methods may be called from any thread.
@@ -28,6 +29,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -48,9 +50,15 @@ class EventStream {
   EventStream(const EventStream&) = delete;
   EventStream& operator=(const EventStream&) = delete;
 
+  // How often a waiting next_chunk() asks whether the client is still there.
+  static constexpr std::chrono::milliseconds kLivenessCheck{250};
+
   // The next chunk to write, waiting up to the heartbeat interval for an
-  // event; nullopt once the stream was closed (shutdown).
-  std::optional<std::string> next_chunk();
+  // event; nullopt once the stream was closed (shutdown), or as soon as
+  // `client_gone` (when given, asked every kLivenessCheck while waiting)
+  // returns true: the connection is then ended and the slot freed within
+  // kLivenessCheck, rather than at the next heartbeat's failed write.
+  std::optional<std::string> next_chunk(const std::function<bool()>& client_gone = {});
 
  private:
   friend class StreamRegistry;

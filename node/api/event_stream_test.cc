@@ -26,7 +26,8 @@ TEST_CASE("event stream: a reconnecting browser is told to resync first") {
   StreamRegistry registry(2, 16, 5ms, 3000ms, nullptr);
   auto s = registry.open(bus, std::nullopt, EventStream::Start::kResync);
   REQUIRE(s.is_ok());
-  CHECK((*s)->next_chunk() == "retry: 3000\n\nevent: resync\ndata: {\"reason\":\"reconnected\"}\n\n");
+  CHECK((*s)->next_chunk() ==
+        "retry: 3000\n\nevent: resync\ndata: {\"reason\":\"reconnected\"}\n\n");
 }
 
 TEST_CASE("event stream: a lagged subscriber gets resync, then the newest events") {
@@ -72,6 +73,30 @@ TEST_CASE("event stream: type with a line break cannot inject SSE fields") {
   REQUIRE(chunk);
   CHECK(chunk->find("\ndata: forged") == std::string::npos);
   CHECK(chunk->find("\"a\\nb\"") != std::string::npos);
+}
+
+TEST_CASE("event stream: a gone client ends the wait long before the heartbeat") {
+  EventBus bus;
+  StreamRegistry registry(1, 16, 10s, 3000ms, nullptr);
+  auto s = registry.open(bus, std::nullopt, EventStream::Start::kFresh);
+  REQUIRE(s.is_ok());
+  (*s)->next_chunk();
+  int asked = 0;
+  auto start = std::chrono::steady_clock::now();
+  CHECK_FALSE((*s)->next_chunk([&] { return ++asked == 2; }).has_value());
+  CHECK(asked == 2);
+  CHECK(std::chrono::steady_clock::now() - start < 2s);
+
+  // A client still there gets its heartbeat as before, and its events.
+  StreamRegistry quick(1, 16, 600ms, 3000ms, nullptr);
+  auto q = quick.open(bus, std::nullopt, EventStream::Start::kFresh);
+  REQUIRE(q.is_ok());
+  (*q)->next_chunk();
+  asked = 0;
+  CHECK((*q)->next_chunk([&] { return ++asked < 0; }) == ": keep-alive\n\n");
+  CHECK(asked >= 1);
+  bus.publish("menu", {{"version", 1}});
+  CHECK((*q)->next_chunk([] { return false; })->find("event: menu") != std::string::npos);
 }
 
 TEST_CASE("stream registry: cap, slots freed on destruction, close_all ends streams") {

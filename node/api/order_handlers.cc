@@ -85,6 +85,15 @@ ApiResponse handle_place_order(NodeService& node, const ApiRequest& request,
                                           {"message", message},
                                           {"details", details}}}});
   }
+  if (out.closed) {
+    const std::optional<std::string>& opens = out.closed->opens_at;
+    std::string message = "this location is closed now; orders are taken during its opening hours";
+    if (opens) message += " (it opens next at " + *opens + ")";
+    return json_response(422, {{"error",
+                                {{"code", "location_closed"},
+                                 {"message", message},
+                                 {"opens_at", opens ? json(*opens) : json(nullptr)}}}});
+  }
   if (!out.error.is_ok()) return error_for_status(out.error, tenant, log);
   return error_for_status(internal_error("NodeService::place_order returned no outcome"), tenant, log);
 }

@@ -26,8 +26,12 @@ std::array<std::uint8_t, 32> digest(const std::string& data) {
   return md;
 }
 
-bool digits_only(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+// A TCP port a client can connect to: 1 to 65535, in decimal.
+bool valid_port(std::string_view s) {
+  unsigned int port = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), port);
+  return !s.empty() && ec == std::errc() && end == s.data() + s.size() && port >= 1 &&
+         port <= 65535;
 }
 
 ApiResponse unauthorized(bool presented) {
@@ -59,14 +63,14 @@ std::optional<std::string> host_without_port(const std::string& value) {
     if (!rest.empty()) {
       if (rest.front() != ':') return std::nullopt;
       port = rest.substr(1);
-      if (!digits_only(port)) return std::nullopt;
+      if (!valid_port(port)) return std::nullopt;
     }
   } else {
     auto colon = v.find(':');
     host = v.substr(0, colon);
     if (colon != std::string_view::npos) {
       port = v.substr(colon + 1);
-      if (!digits_only(port)) return std::nullopt;
+      if (!valid_port(port)) return std::nullopt;
     }
   }
   if (host.empty()) return std::nullopt;
@@ -102,9 +106,7 @@ RequestGuard::Credential RequestGuard::credential(const ApiRequest& request) con
              : Credential::kInvalid;
 }
 
-bool RequestGuard::host_allowed(const ApiRequest& request) const {
-  if (request.header_count("Host") != 1) return false;
-  auto host = host_without_port(*request.header("Host"));
+bool RequestGuard::host_allowed(const std::optional<std::string>& host) const {
   return host && std::find(allowed_hosts_.begin(), allowed_hosts_.end(), *host) != allowed_hosts_.end();
 }
 
@@ -117,8 +119,20 @@ std::optional<ApiResponse> RequestGuard::check(const ApiRequest& request) const 
                               std::to_string(max_header_bytes_) + " bytes");
   }
 
+  // RFC 9112 section 3.2: a Host header that is not a host with an optional
+  // port is a bad request, whoever sends it. (None, or several, name no host:
+  // refused below unless the token is valid.)
+  std::optional<std::string> host;
+  if (request.header_count("Host") == 1) {
+    host = host_without_port(*request.header("Host"));
+    if (!host) {
+      return error_response(400, "bad_request",
+                            "the Host header must be a host name or address, optionally"
+                            " followed by \":\" and a port from 1 to 65535");
+    }
+  }
   Credential cred = credential(request);
-  if (cred != Credential::kValid && !host_allowed(request)) {
+  if (cred != Credential::kValid && !host_allowed(host)) {
     return error_response(421, "bad_host",
                           "the Host header does not name this node; use http://localhost/");
   }

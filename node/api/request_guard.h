@@ -1,11 +1,15 @@
 // RequestGuard: the checks every request passes before it is routed
 // (DESIGN.md decision 11), in this order:
 //   1. request headers within max_header_bytes          else 431 headers_too_large
-//   2. one Host header, naming an allowed host            else 421 bad_host
+//   2. a single Host header is well-formed: a host,
+//      optionally ":" and a port from 1 to 65535          else 400 bad_request
+//   3. one Host header, naming an allowed host            else 421 bad_host
 //      (skipped when the request carries the valid token: see api_options.h)
-//   3. the bearer token on /api and /metrics              else 401 unauthorized
-//      (with WWW-Authenticate: Bearer)
-//   4. the declared Content-Length, and the body, within
+//   4. the bearer token on /api and /metrics              else 401 unauthorized
+//      (with WWW-Authenticate: Bearer). The scheme is
+//      case-insensitive (RFC 9110 section 11.1):
+//      "Authorization: bearer TOKEN" is accepted.
+//   5. the declared Content-Length, and the body, within
 //      max_body_bytes                                     else 413 payload_too_large
 // The checks need only the request line and headers, so the HTTP adapter runs
 // them before it reads a body.
@@ -35,7 +39,7 @@ class RequestGuard {
  private:
   enum class Credential { kAbsent, kValid, kInvalid };
   Credential credential(const ApiRequest& request) const;
-  bool host_allowed(const ApiRequest& request) const;
+  bool host_allowed(const std::optional<std::string>& host) const;  // from host_without_port
 
   std::vector<std::string> allowed_hosts_;  // lower case
   bool token_required_;
@@ -47,7 +51,7 @@ class RequestGuard {
 
 // The host part of a Host header value, lower-cased, without the port:
 // "LocalHost:8080" -> "localhost", "[::1]:80" -> "[::1]". nullopt when the
-// value is not a plausible host.
+// value is not a plausible host, or its port is not 1 to 65535 in decimal.
 std::optional<std::string> host_without_port(const std::string& value);
 
 }  // namespace larder::node::api

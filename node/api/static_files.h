@@ -4,15 +4,20 @@
 // name: no "." or ".." (also when they arrived percent-encoded: the path
 // given here is already decoded), no backslash or NUL, no hidden names
 // ("."-prefixed), and the file, after resolving symlinks, lies inside the
-// folder. Refusals are JSON errors (400 invalid_path, 404 not_found) that
-// never say what exists outside the folder.
+// folder. Only what a UI ships is served, both as named and after resolving
+// symlinks: the extensions below, outside node_modules/, test/, tests/,
+// __tests__/ and __mocks__/, and not a test itself (*.test.js, *.spec.js);
+// the folder's README.md, package.json, configs, source maps and the like
+// answer 404 (the packages install the whole kiosk-ui/ folder). Refusals are
+// JSON errors (400 invalid_path, 404 not_found) that never say what exists
+// outside the folder or what was left out.
 //
 // Caching: every file carries a strong ETag (a hash of its bytes) and
 // "Cache-Control: no-cache", so the browser revalidates (a cheap 304 on
 // loopback) and never runs yesterday's app.js beside today's index.html after
-// an upgrade. Content types come from the extension (.html .js .mjs .css .svg
-// .png .json .woff2 and a few more; others are application/octet-stream),
-// with X-Content-Type-Options: nosniff.
+// an upgrade. Content types come from the extension, which must be one of
+// .html .js .mjs .css .svg .png .jpg .jpeg .webp .ico .webmanifest .woff2
+// .woff, with X-Content-Type-Options: nosniff.
 //
 // Thread safety: immutable after construction; serve() reads the disk and may
 // be called from any thread.
@@ -45,7 +50,8 @@ class StaticFiles {
   std::optional<std::filesystem::path> root_;  // canonical
 };
 
-// The Content-Type for a file name, by extension.
+// The Content-Type for a file name, by extension; application/octet-stream
+// for an extension that is never served.
 std::string content_type_for(const std::string& filename);
 
 // True when an If-None-Match value matches `etag` (weak comparison,
