@@ -1,5 +1,6 @@
 // The node's local API (node/api/openapi.json), same origin. Every call answers
-// {ok:true, ...} or {ok:false, kind, status, code, details, retryAfter}: kind is
+// {ok:true, ...} or {ok:false, kind, status, code, details, retryAfter, opensAt}
+// (opensAt: a 422 location_closed's next opening, an ISO string or null): kind is
 // 'network' when no answer arrived (the request may or may not have reached the
 // node), 'http' when the node answered with an error. Nothing here throws.
 
@@ -22,6 +23,7 @@ async function readError(res) {
     message: err.message || '',
     details: Array.isArray(err.details) ? err.details : [],
     retryAfter: Number.isFinite(retry) ? retry : null,
+    opensAt: typeof err.opens_at === 'string' ? err.opens_at : null,
   };
 }
 

@@ -401,7 +401,8 @@ const actions = {
       showConfirmation();
       return;
     }
-    c.error = friendlyOrderError(res, state.cart);
+    const zone = state.menu && state.menu.location ? state.menu.location.timezone : null;
+    c.error = friendlyOrderError(res, state.cart, zone);
     if (res.status === 409) c.key = null;  // this key belongs to another body: never reuse it
     if (res.status === 422) refreshMenu();
     idle.arm();

@@ -98,6 +98,9 @@ export const strings = {
   errorQuantity: (name) => `That is more ${name} than we can take in one order.`,
   errorTooMuch: 'This order is too large for one ticket. Please remove something.',
   errorNotReady: 'We are getting ready. Please try again in a moment.',
+  // `when` is the next opening as a weekday and time in the restaurant's zone, or null.
+  errorClosed: (when) => (when ? `Sorry, we are closed right now. We open again ${when}.`
+                               : 'Sorry, we are closed right now.'),
 
   // Confirmation.
   confirmTitle: 'Thank you!',

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "base/atomic_file.h"
@@ -24,9 +23,12 @@ Status save_credentials(const std::string& data_dir, const TenantCredentials& c)
   std::error_code ec;
   std::filesystem::create_directories(data_dir + "/tenants", ec);
   if (ec) return unavailable("creating " + data_dir + "/tenants: " + ec.message());
-  nlohmann::json j = {{"hub_url", c.hub_url},         {"device_id", c.device_id},
-                      {"tenant_id", c.tenant_id},     {"tenant_name", c.tenant_name},
-                      {"location_id", c.location_id}, {"short_code", c.short_code},
+  nlohmann::json j = {{"hub_url", c.hub_url},
+                      {"device_id", c.device_id},
+                      {"tenant_id", c.tenant_id},
+                      {"tenant_name", c.tenant_name},
+                      {"location_id", c.location_id},
+                      {"short_code", c.short_code},
                       {"token", c.token}};
   return write_file_atomically(credentials_path(data_dir, c.tenant_id), j.dump(2) + "\n", 0600);
 }
@@ -56,8 +58,8 @@ Result<TenantCredentials> load_credentials(const std::string& path) {
   return c;
 }
 
-Result<std::vector<TenantCredentials>> load_all_credentials(const std::string& data_dir) {
-  std::vector<TenantCredentials> out;
+Result<CredentialsScan> load_all_credentials(const std::string& data_dir) {
+  CredentialsScan out;
   std::error_code ec;
   std::filesystem::directory_iterator it(data_dir + "/tenants", ec);
   if (ec) {
@@ -67,14 +69,31 @@ Result<std::vector<TenantCredentials>> load_all_credentials(const std::string& d
   const std::string suffix = ".credentials.json";
   for (const auto& entry : it) {
     std::string name = entry.path().filename().string();
-    if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    if (name.size() <= suffix.size() ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
       continue;
     }
-    LARDER_ASSIGN_OR_RETURN(TenantCredentials c, load_credentials(entry.path().string()));
-    out.push_back(std::move(c));
+    std::string path = entry.path().string();
+    std::string id = name.substr(0, name.size() - suffix.size());
+    if (!storage::is_valid_tenant_id(id)) id.clear();
+    auto c = load_credentials(path);
+    if (c.is_ok() && c->tenant_id != id) {
+      c = invalid_argument(path + " holds the credentials of tenant " + c->tenant_id +
+                           ", not of the tenant its name says; re-enroll the device");
+    }
+    if (!c.is_ok()) {
+      out.problems.push_back({path, id, c.status()});
+      continue;
+    }
+    out.tenants.push_back(std::move(c).value());
   }
-  std::sort(out.begin(), out.end(),
-            [](const TenantCredentials& a, const TenantCredentials& b) { return a.tenant_id < b.tenant_id; });
+  std::sort(out.tenants.begin(), out.tenants.end(),
+            [](const TenantCredentials& a, const TenantCredentials& b) {
+              return a.tenant_id < b.tenant_id;
+            });
+  std::sort(
+      out.problems.begin(), out.problems.end(),
+      [](const CredentialsProblem& a, const CredentialsProblem& b) { return a.path < b.path; });
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "node/core/node.h"
 
+#include <set>
+
 #include "storage/order_ledger.h"
 
 namespace larder::node {
@@ -15,13 +17,43 @@ Result<std::unique_ptr<Node>> Node::open(const NodeOptions& options, Env& env) {
   so.data_dir = options.data_dir;
   so.master_key_path = options.master_key_path;
   LARDER_ASSIGN_OR_RETURN(node->store_, storage::TenantStore::open(so, env));
-  LARDER_ASSIGN_OR_RETURN(auto creds, load_all_credentials(options.data_dir));
-  for (TenantCredentials& c : creds) {
+  LARDER_ASSIGN_OR_RETURN(CredentialsScan scan, load_all_credentials(options.data_dir));
+  std::set<std::string> enrolled;
+  for (CredentialsProblem& p : scan.problems) {
+    if (!p.tenant_id.empty()) enrolled.insert(p.tenant_id);
+    std::string what = p.tenant_id.empty() ? "a credentials file" : "tenant " + p.tenant_id;
+    node->problems_.push_back({p.tenant_id, p.path, p.status.with_context(what + " is not served"),
+                               !p.tenant_id.empty()});
+  }
+  for (TenantCredentials& c : scan.tenants) {
     std::string id = c.tenant_id;
-    auto rt = TenantRuntime::open(*node->store_, std::move(c), node->events_, env,
-                                  options.app_version);
-    if (!rt.is_ok()) return rt.status().with_context("opening tenant " + id);
+    enrolled.insert(id);
+    auto rt =
+        TenantRuntime::open(*node->store_, std::move(c), node->events_, env, options.app_version);
+    if (!rt.is_ok()) {
+      std::string file = node->store_->database_path(id);
+      node->problems_.push_back(
+          {id, file, rt.status().with_context("tenant " + id + " is not served: opening " + file),
+           true});
+      continue;
+    }
     node->tenants_.emplace(id, std::move(rt).value());
+  }
+  // A database without credentials: the tenant is not served, and the orders
+  // queued in it wait unpushed. Not fatal (the file may be left on purpose),
+  // but never silent.
+  auto on_disk = node->store_->tenants();
+  for (const std::string& id : on_disk.is_ok() ? *on_disk : std::vector<std::string>()) {
+    if (enrolled.count(id) != 0) continue;
+    std::string file = node->store_->database_path(id);
+    node->problems_.push_back(
+        {id, file,
+         failed_precondition("tenant " + id + " has a database (" + file +
+                             ") but no credentials file (" +
+                             credentials_path(options.data_dir, id) +
+                             "): it is not served and its queued orders are not pushed; enroll "
+                             "this device into the tenant again to serve it"),
+         false});
   }
   return node;
 }
@@ -37,8 +69,21 @@ TenantRuntime* Node::runtime(const std::string& tenant) {
   return it == tenants_.end() ? nullptr : it->second.get();
 }
 
+const TenantProblem* Node::problem_of(const std::string& tenant) const {
+  for (const TenantProblem& p : problems_) {
+    if (p.unavailable && p.tenant == tenant) return &p;
+  }
+  return nullptr;
+}
+
 static Status unknown_tenant(const std::string& tenant) {
   return not_found("this node does not serve tenant \"" + tenant.substr(0, 64) + "\"");
+}
+
+// kUnavailable for a tenant open() could not serve, else kNotFound.
+static Status missing_tenant(const TenantProblem* problem, const std::string& tenant) {
+  if (problem == nullptr) return unknown_tenant(tenant);
+  return unavailable(problem->status.message());
 }
 
 std::vector<TenantSummary> Node::tenants() {
@@ -49,7 +94,7 @@ std::vector<TenantSummary> Node::tenants() {
 
 Result<std::shared_ptr<const menu::MenuView>> Node::menu(const std::string& tenant) {
   TenantRuntime* rt = runtime(tenant);
-  if (rt == nullptr) return unknown_tenant(tenant);
+  if (rt == nullptr) return missing_tenant(problem_of(tenant), tenant);
   return rt->menu();
 }
 
@@ -58,7 +103,7 @@ PlaceOrderOutcome Node::place_order(const std::string& tenant, std::string_view 
   TenantRuntime* rt = runtime(tenant);
   if (rt == nullptr) {
     PlaceOrderOutcome out;
-    out.error = unknown_tenant(tenant);
+    out.error = missing_tenant(problem_of(tenant), tenant);
     return out;
   }
   return rt->place_order(body, idempotency_key);
@@ -67,13 +112,25 @@ PlaceOrderOutcome Node::place_order(const std::string& tenant, std::string_view 
 Result<std::optional<storage::OrderRecord>> Node::order(const std::string& tenant,
                                                         const std::string& id) {
   TenantRuntime* rt = runtime(tenant);
-  if (rt == nullptr) return unknown_tenant(tenant);
+  if (rt == nullptr) return missing_tenant(problem_of(tenant), tenant);
   return rt->order(id);
 }
 
 nlohmann::json Node::status() {
   nlohmann::json list = nlohmann::json::array();
-  for (auto& [id, rt] : tenants_) list.push_back(rt->status_json());
+  for (auto& [id, rt] : tenants_) {
+    nlohmann::json j = rt->status_json();
+    j["available"] = true;
+    list.push_back(std::move(j));
+  }
+  for (const TenantProblem& p : problems_) {
+    if (!p.unavailable) continue;
+    list.push_back({{"id", p.tenant},
+                    {"available", false},
+                    {"online", false},
+                    {"ready", false},
+                    {"last_error", p.status.message()}});
+  }
   return {{"tenants", list}};
 }
 
@@ -110,6 +167,13 @@ std::string Node::metrics_text() {
          [](const Sample& s) { return s.rt->writer().orders_committed(); });
   family("larder_node_commit_groups", "group commits of orders since start",
          [](const Sample& s) { return s.rt->writer().groups_committed(); });
+  out += "# HELP larder_node_tenant_available 0 when the tenant is enrolled but cannot be served\n";
+  out += "# TYPE larder_node_tenant_available gauge\n";
+  for (const Sample& s : samples)
+    out += "larder_node_tenant_available{tenant=\"" + s.tenant + "\"} 1\n";
+  for (const TenantProblem& p : problems_) {
+    if (p.unavailable) out += "larder_node_tenant_available{tenant=\"" + p.tenant + "\"} 0\n";
+  }
   out += "# HELP larder_node_sse_subscribers open event streams\n";
   out += "# TYPE larder_node_sse_subscribers gauge\n";
   out += "larder_node_sse_subscribers " + std::to_string(events_.subscriber_count()) + "\n";

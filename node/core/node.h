@@ -3,12 +3,25 @@
 //
 // open() opens the data directory's TenantStore (creating the master key on
 // first start), then a TenantRuntime for every enrolled tenant (a credentials
-// file under <data_dir>/tenants). A tenant whose database cannot be opened
-// (wrong key, newer schema) fails open() with its name: serving the other
-// tenants while one is silently missing would hide a broken device.
+// file under <data_dir>/tenants). It fails only for what concerns every
+// tenant (the data directory, the master key). One tenant's trouble costs only
+// that tenant: a credentials file that cannot be used, or a database that
+// cannot be opened (corrupt, wrong key, newer schema), makes the tenant
+// unavailable, and the others are served. problems() lists, for the caller to
+// log, each unavailable tenant and every tenant database left without a
+// credentials file (not served; a warning), each naming the file.
+//
+// An unavailable tenant is not offered in tenants() (a screen cannot sell from
+// it); its menu, order and place-order requests answer kUnavailable naming
+// it; status() lists it with "available": false and the reason in
+// "last_error" (every served tenant has "available": true); metrics_text()
+// has larder_node_tenant_available 0 for it; ready() looks only at the
+// tenants served, so the healthy ones are not held back. Serving the others
+// while one is broken is visible in the log, the status and the metrics, never
+// silent.
 //
 // Thread safety: NodeService methods may be called from any thread; the set of
-// tenants is fixed after open().
+// tenants (and of problems) is fixed after open().
 #pragma once
 
 #include <map>
@@ -30,13 +43,23 @@ struct NodeOptions {
   std::string app_version;
 };
 
+// Something open() found wrong with one tenant's files.
+struct TenantProblem {
+  std::string tenant;  // empty when the file names no valid tenant id
+  std::string file;    // the file at fault
+  Status status;       // why, naming the tenant and the file
+  bool unavailable;    // true: the tenant is known but not served; false: a warning
+};
+
 class Node : public NodeService {
  public:
   static Result<std::unique_ptr<Node>> open(const NodeOptions& options, Env& env);
   ~Node() override;
 
+  // The tenants served (not the unavailable ones), by id.
   std::vector<TenantRuntime*> runtimes();
   TenantRuntime* runtime(const std::string& tenant);
+  const std::vector<TenantProblem>& problems() const { return problems_; }
 
   // NodeService
   std::vector<TenantSummary> tenants() override;
@@ -52,10 +75,13 @@ class Node : public NodeService {
 
  private:
   Node() = default;
+  // The problem that keeps `tenant` from being served, if it is enrolled but unavailable.
+  const TenantProblem* problem_of(const std::string& tenant) const;
 
   EventBus events_;  // declared first: runtimes publish to it until they are gone
   std::unique_ptr<storage::TenantStore> store_;
   std::map<std::string, std::unique_ptr<TenantRuntime>> tenants_;
+  std::vector<TenantProblem> problems_;
 };
 
 }  // namespace larder::node

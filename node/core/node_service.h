@@ -3,7 +3,7 @@
 // The API layer parses HTTP, enforces limits and maps results to status codes;
 // everything it serves comes through this interface, so handlers are plain
 // functions testable without a network or a database. The real
-// implementation is node/core/tenant_runtime.h's Node; tests may implement it
+// implementation is node/core/node.h's Node; tests may implement it
 // directly.
 //
 // Thread safety: every method may be called concurrently from HTTP threads.
@@ -39,11 +39,17 @@ struct TenantSummary {
   bool online = false;  // its last exchange with the hub succeeded
 };
 
+// The location's opening hours do not cover now (node/menu/menu_view.h).
+struct LocationClosed {
+  std::optional<std::string> opens_at;  // ISO 8601 UTC: the next opening, if within 8 days
+};
+
 struct PlaceOrderOutcome {
   // Exactly one of these is set.
-  std::optional<storage::PlaceResult> placed;            // durable: answer 201
-  std::vector<pricing::FieldError> invalid;              // answer 422 with these
-  Status error;                                          // answer by code
+  std::optional<storage::PlaceResult> placed;  // durable: answer 201
+  std::vector<pricing::FieldError> invalid;    // answer 422 with these
+  std::optional<LocationClosed> closed;        // answer 422 location_closed
+  Status error;                                // answer by code
 };
 
 class NodeService {
@@ -52,6 +58,10 @@ class NodeService {
 
   virtual std::vector<TenantSummary> tenants() = 0;
   virtual Result<std::shared_ptr<const menu::MenuView>> menu(const std::string& tenant) = 0;
+  // A retry with a stored Idempotency-Key and the same body answers the stored
+  // order (replayed), whatever the menu or the clock say now; the key with
+  // another body is kConflict. A new order is refused while the location is
+  // closed (`closed`) and priced against the menu of now.
   virtual PlaceOrderOutcome place_order(const std::string& tenant, std::string_view body,
                                         const std::optional<std::string>& idempotency_key) = 0;
   // nullopt when the order is not on this node.

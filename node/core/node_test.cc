@@ -2,8 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <optional>
 
+#include "base/atomic_file.h"
 #include "storage/testing/temp_dir.h"
 
 namespace larder::node {
@@ -217,6 +219,74 @@ TEST_CASE("connectivity changes are published once per change") {
   CHECK_FALSE(sub->next(20ms).has_value());
   CHECK(f.node->status()["tenants"][0]["last_error"] == "hub unreachable");
   CHECK(rt->heartbeat().last_error == "hub unreachable");
+}
+
+TEST_CASE("one tenant's broken database or credentials file leaves the others served") {
+  storage::testing::TempDir dir;
+  FakeEnv env{1'790'000'000'000};
+  for (const char* id : {"acme", "globex", "initech", "umbrella"}) {
+    TenantCredentials c{"http://127.0.0.1:1", "dev-1", id, id, "loc-1", "K1", "secret"};
+    REQUIRE(save_credentials(dir.path(), c).is_ok());
+  }
+  REQUIRE(Node::open(NodeOptions{dir.path(), "", "test"}, env).is_ok());  // makes the databases
+  // globex's database is garbage, initech's credentials are, and umbrella's are gone.
+  const std::string globex_db = dir.path() + "/tenants/globex.db";
+  REQUIRE(write_file_atomically(globex_db, std::string(4096, 'x'), 0600).is_ok());
+  const std::string initech_creds = credentials_path(dir.path(), "initech");
+  REQUIRE(write_file_atomically(initech_creds, "{not json", 0600).is_ok());
+  REQUIRE(std::filesystem::remove(credentials_path(dir.path(), "umbrella")));
+
+  auto opened = Node::open(NodeOptions{dir.path(), "", "test"}, env);
+  REQUIRE_MESSAGE(opened.is_ok(), opened.status().to_string());
+  Node& node = **opened;
+  REQUIRE(node.runtimes().size() == 1);
+  CHECK(node.runtimes()[0]->credentials().tenant_id == "acme");
+  REQUIRE(node.tenants().size() == 1);
+  CHECK(node.tenants()[0].id == "acme");
+
+  // Each problem names its tenant and file, for the daemon's log.
+  const auto& problems = node.problems();
+  REQUIRE(problems.size() == 3);
+  CHECK(problems[0].tenant == "initech");
+  CHECK(problems[0].file == initech_creds);
+  CHECK(problems[0].unavailable);
+  CHECK(problems[0].status.message().find(initech_creds) != std::string::npos);
+  CHECK(problems[1].tenant == "globex");
+  CHECK(problems[1].file == globex_db);
+  CHECK(problems[1].unavailable);
+  CHECK(problems[1].status.message().find("tenant globex is not served: opening " + globex_db) ==
+        0);
+  CHECK(problems[2].tenant == "umbrella");
+  CHECK_FALSE(problems[2].unavailable);
+  CHECK(problems[2].status.message().find(dir.path() + "/tenants/umbrella.db") !=
+        std::string::npos);
+  CHECK(problems[2].status.message().find("no credentials file") != std::string::npos);
+
+  // The broken tenants answer "unavailable" (503), not "unknown" (404).
+  CHECK(node.menu("globex").status().code() == Code::kUnavailable);
+  CHECK(node.place_order("initech", kOrder, std::nullopt).error.code() == Code::kUnavailable);
+  CHECK(node.order("globex", "x").status().code() == Code::kUnavailable);
+  CHECK(node.menu("umbrella").status().code() == Code::kNotFound);
+  json status = node.status();
+  REQUIRE(status["tenants"].size() == 3);
+  CHECK(status["tenants"][0]["id"] == "acme");
+  CHECK(status["tenants"][0]["available"] == true);
+  CHECK(status["tenants"][1]["id"] == "initech");
+  CHECK(status["tenants"][1]["available"] == false);
+  CHECK(status["tenants"][2]["id"] == "globex");
+  CHECK(status["tenants"][2]["available"] == false);
+  CHECK(status["tenants"][2]["last_error"].get<std::string>().find(globex_db) != std::string::npos);
+  std::string metrics = node.metrics_text();
+  CHECK(metrics.find("larder_node_tenant_available{tenant=\"acme\"} 1") != std::string::npos);
+  CHECK(metrics.find("larder_node_tenant_available{tenant=\"globex\"} 0") != std::string::npos);
+
+  // The healthy tenant is served, and readiness waits only for it.
+  CHECK_FALSE(node.ready());
+  sync::PullResponse page = menu_page();
+  REQUIRE(node.runtime("acme")->apply(page).is_ok());
+  CHECK(node.ready());
+  PlaceOrderOutcome placed = node.place_order("acme", kOrder, std::nullopt);
+  CHECK_MESSAGE(placed.placed.has_value(), placed.error.to_string());
 }
 
 }  // namespace larder::node

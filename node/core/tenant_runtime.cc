@@ -70,7 +70,13 @@ std::string iso8601_ms(std::int64_t unix_ms) {
 
 TenantRuntime::TenantRuntime(TenantCredentials creds, EventBus& events, Env& env,
                              std::string app_version)
-    : creds_(std::move(creds)), events_(events), env_(env), app_version_(std::move(app_version)) {}
+    : creds_(std::move(creds)),
+      events_(events),
+      env_(env),
+      app_version_(std::move(app_version)),
+      warning_log_([](const std::string& line) {
+        std::fprintf(stderr, "larder-node: warning: %s\n", line.c_str());
+      }) {}
 
 TenantRuntime::~TenantRuntime() = default;
 
@@ -92,18 +98,44 @@ void TenantRuntime::set_order_listener(std::function<void()> listener) {
   order_listener_ = std::move(listener);
 }
 
+void TenantRuntime::set_warning_log(std::function<void(const std::string&)> log) {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  warning_log_ = std::move(log);
+}
+
 Result<std::shared_ptr<const menu::MenuView>> TenantRuntime::menu() {
-  std::lock_guard<std::mutex> lock(menu_mu_);
+  std::unique_lock<std::mutex> lock(menu_mu_);
   auto now = std::chrono::time_point_cast<std::chrono::seconds>(
       std::chrono::system_clock::time_point(std::chrono::milliseconds(env_.now_unix_ms())));
   bool expired = menu_ && menu_->valid_until && now >= *menu_->valid_until;
   if (menu_ && !menu_dirty_ && !expired) return menu_;
-  std::lock_guard<std::mutex> rlock(reader_mu_);
-  auto built = menu::build_menu_view(*reader_, creds_.location_id, now);
+  Result<std::shared_ptr<const menu::MenuView>> built = [&] {
+    std::lock_guard<std::mutex> rlock(reader_mu_);
+    return menu::build_menu_view(*reader_, creds_.location_id, now);
+  }();
   if (!built.is_ok()) return built.status();
-  menu_ = *built;
+  std::shared_ptr<const menu::MenuView> view = menu_ = *built;
   menu_dirty_ = false;
-  return menu_;
+  // The view is rebuilt at every daypart boundary and sync: log a problem
+  // when it appears, not at every rebuild.
+  std::vector<std::string> fresh;
+  std::set<std::string> problems(view->problems.begin(), view->problems.end());
+  for (const std::string& p : problems) {
+    if (logged_problems_.count(p) == 0) fresh.push_back(p);
+  }
+  logged_problems_ = std::move(problems);
+  lock.unlock();
+  if (!fresh.empty()) {
+    std::function<void(const std::string&)> log;
+    {
+      std::lock_guard<std::mutex> slock(state_mu_);
+      log = warning_log_;
+    }
+    for (const std::string& p : fresh) {
+      if (log) log(p);
+    }
+  }
+  return view;
 }
 
 bool TenantRuntime::ready() {
@@ -138,6 +170,29 @@ TenantSummary TenantRuntime::summary() {
 PlaceOrderOutcome TenantRuntime::place_order(std::string_view body,
                                              const std::optional<std::string>& idempotency_key) {
   PlaceOrderOutcome out;
+  const std::string request_hash = sha256_hex(body);
+  if (idempotency_key) {
+    // A retry is answered from what was stored, before today's menu or hours
+    // can refuse it.
+    Result<std::optional<storage::OrderRecord>> stored = [&] {
+      std::lock_guard<std::mutex> rlock(reader_mu_);
+      return storage::find_by_idempotency_key(*reader_, *idempotency_key);
+    }();
+    if (!stored.is_ok()) {
+      out.error = stored.status();
+      return out;
+    }
+    if (stored->has_value()) {
+      storage::OrderRecord& o = **stored;
+      if (o.request_hash != request_hash) {
+        out.error = conflict("Idempotency-Key " + *idempotency_key +
+                             " was already used for a different order (" + o.number + ")");
+        return out;
+      }
+      out.placed = storage::PlaceResult{std::move(o), true};
+      return out;
+    }
+  }
   auto request = pricing::parse_order_request(body);
   if (!request.is_ok()) {
     out.invalid = request.errors();
@@ -146,6 +201,16 @@ PlaceOrderOutcome TenantRuntime::place_order(std::string_view body,
   auto view = menu();
   if (!view.is_ok()) {
     out.error = view.status();
+    return out;
+  }
+  if ((*view)->open == false) {
+    LocationClosed closed;
+    if ((*view)->opens_at) {
+      closed.opens_at = iso8601_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       (*view)->opens_at->time_since_epoch())
+                                       .count());
+    }
+    out.closed = std::move(closed);
     return out;
   }
   auto priced = pricing::price_order((*view)->snapshot, request.value());
@@ -157,7 +222,7 @@ PlaceOrderOutcome TenantRuntime::place_order(std::string_view body,
   record.id = new_uuid_v7(env_);
   record.location_id = creds_.location_id;
   record.idempotency_key = idempotency_key;
-  record.request_hash = sha256_hex(body);
+  record.request_hash = request_hash;
   record.placed_at = record.updated_at = iso8601_ms(env_.now_unix_ms());
   auto placed = writer_->place(std::move(record));
   if (!placed.is_ok()) {

@@ -9,10 +9,21 @@
 // publishes "menu" and "order" events; connectivity changes publish
 // "connectivity" (node/core/event_bus.h).
 //
-// Placing an order: parse and validate the body (node/pricing), price it
-// against the cached menu's snapshot, give it a UUIDv7 id, and hand it to the
-// writer, which makes it durable with its outbox entry before returning; then
-// the sync client is woken to push it.
+// Placing an order: an Idempotency-Key already stored answers first, from
+// the reader (the same body: the stored order, replayed; another body:
+// kConflict), whatever the menu or the clock say now. Otherwise parse and
+// validate the body (node/pricing); refuse it while the location is closed
+// by its opening hours (`closed`, with the next opening; menu_view.h says
+// what unreadable hours count as); price it against the cached menu's
+// snapshot (which holds only what is on in the current dayparts), give it a
+// UUIDv7 id, and hand it to the writer, which makes it durable with its
+// outbox entry before returning (and checks the key again, for retries
+// racing each other); then the sync client is woken to push it. "Now" is
+// the Env's clock, in the location's timezone.
+//
+// Location fields the menu cannot read (MenuView::problems) go to the
+// warning log once each, when they first appear (again if they come back
+// after being fixed).
 //
 // Thread safety: every public method may be called from any thread.
 #pragma once
@@ -21,6 +32,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "base/env.h"
@@ -53,6 +65,9 @@ class TenantRuntime : public sync::ReplicaPort {
   bool online() const { return online_.load(); }
   // Called after each durable order (the sync client wakes its pusher).
   void set_order_listener(std::function<void()> listener);
+  // Where warnings about the tenant's data go, one line each; by default
+  // stderr ("larder-node: warning: ...").
+  void set_warning_log(std::function<void(const std::string&)> log);
   const TenantWriter& writer() const { return *writer_; }
 
   // sync::ReplicaPort
@@ -82,14 +97,16 @@ class TenantRuntime : public sync::ReplicaPort {
   std::mutex reader_mu_;  // guards reader_
   std::unique_ptr<storage::Database> reader_;
 
-  std::mutex menu_mu_;  // guards the two below; taken before reader_mu_
+  std::mutex menu_mu_;  // guards the three below; taken before reader_mu_ and state_mu_
   std::shared_ptr<const menu::MenuView> menu_;
   bool menu_dirty_ = true;
+  std::set<std::string> logged_problems_;  // the last built view's, already logged
 
   std::atomic<bool> online_{false};
-  std::mutex state_mu_;  // guards the two below
+  std::mutex state_mu_;  // guards the three below
   std::string last_error_;
   std::function<void()> order_listener_;
+  std::function<void(const std::string&)> warning_log_;
 };
 
 // "2026-11-23T12:00:00.123Z" for a Unix time in milliseconds.

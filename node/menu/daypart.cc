@@ -87,7 +87,7 @@ Result<std::vector<Daypart>> parse_opening_hours(const nlohmann::json& hours) {
   }
   if (out.empty()) {
     // Days listed but no spans: closed all week, which a schedule of nothing
-    // cannot say; an impossible span keeps it closed.
+    // cannot say; a span on no day keeps it closed.
     out.push_back(Daypart{0, 0, 0});
   }
   return out;
@@ -115,12 +115,12 @@ bool active_at(const std::vector<Daypart>& dayparts, LocalTime t) {
   const int yesterday = (t.weekday + 6) % 7;
   for (const Daypart& d : dayparts) {
     const bool today = (d.days_mask >> t.weekday) & 1u;
-    if (d.start_minute == d.end_minute) continue;  // an empty span
     if (d.start_minute < d.end_minute) {
       if (today && t.minute >= d.start_minute && t.minute < d.end_minute) return true;
       continue;
     }
-    // Past midnight: the evening part belongs to today, the morning part to yesterday.
+    // Past midnight (start == end: 24 hours): the evening part belongs to
+    // today, the morning part to yesterday.
     if (today && t.minute >= d.start_minute) return true;
     if (((d.days_mask >> yesterday) & 1u) && t.minute < d.end_minute) return true;
   }
@@ -153,6 +153,20 @@ std::optional<SysTime> next_change(const std::vector<std::vector<Daypart>>& sche
     }
   }
   return best;
+}
+
+std::optional<SysTime> next_active(const std::vector<Daypart>& schedule,
+                                   const std::string& timezone, SysTime now) {
+  // Steps from boundary to boundary: next_change() proposes every start and
+  // end on every day, whichever days a span is on, so most are not openings.
+  const SysTime horizon = now + date::days(8);
+  for (std::optional<SysTime> at = next_change({schedule}, timezone, now); at && *at <= horizon;
+       at = next_change({schedule}, timezone, *at)) {
+    auto local = local_time(timezone, *at);
+    if (!local.is_ok()) return std::nullopt;
+    if (active_at(schedule, *local)) return at;
+  }
+  return std::nullopt;
 }
 
 }  // namespace larder::menu

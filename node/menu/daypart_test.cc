@@ -31,6 +31,25 @@ TEST_CASE("dayparts parse, and cover their days and times, past midnight include
   CHECK(active_at(*all_days, {6, 23 * 60 + 59}));
 }
 
+TEST_CASE("an end equal to the start is 24 hours from the start, not an empty span") {
+  // Regression: daypart.h said "an end at or before the start runs past
+  // midnight", while active_at() skipped start == end as empty, so a location
+  // open 00:00-00:00 read as closed all day.
+  auto parts = parse_dayparts(json::parse(R"([{"days":["fri"],"start":"22:00","end":"22:00"}])"));
+  REQUIRE(parts.is_ok());
+  CHECK_FALSE(active_at(*parts, {4, 22 * 60 - 1}));  // Friday 21:59
+  CHECK(active_at(*parts, {4, 22 * 60}));            // Friday 22:00
+  CHECK(active_at(*parts, {5, 9 * 60}));             // Saturday 09:00
+  CHECK(active_at(*parts, {5, 22 * 60 - 1}));        // Saturday 21:59
+  CHECK_FALSE(active_at(*parts, {5, 22 * 60}));      // Saturday 22:00: 24 hours are up
+  auto all_monday = parse_opening_hours(json::parse(R"({"mon":[["00:00","00:00"]]})"));
+  REQUIRE(all_monday.is_ok());
+  CHECK(active_at(*all_monday, {0, 0}));
+  CHECK(active_at(*all_monday, {0, 24 * 60 - 1}));
+  CHECK_FALSE(active_at(*all_monday, {1, 0}));
+  CHECK_FALSE(active_at(*all_monday, {6, 23 * 60}));
+}
+
 TEST_CASE("bad dayparts and opening hours are refused with the place named") {
   CHECK(parse_dayparts(json::parse(R"([{"days":["funday"],"start":"06:00","end":"11:00"}])"))
             .status()
@@ -75,6 +94,22 @@ TEST_CASE("next_change finds the next start or end in the zone") {
   next = next_change({*parts}, "Europe/Berlin", utc(2026, 11, 23, 5, 0));
   CHECK(*next == utc(2026, 11, 23, 10, 0));
   CHECK_FALSE(next_change({}, "Europe/Berlin", utc(2026, 11, 23, 5, 0)).has_value());
+}
+
+TEST_CASE("next_active finds the next opening, skipping days the location is closed") {
+  // 2026-11-23 is a Monday. Open Tuesday 08:00-22:00 and Thursday 10:00-14:00, Berlin time.
+  auto hours =
+      parse_opening_hours(json::parse(R"({"tue":[["08:00","22:00"]],"thu":[["10:00","14:00"]]})"));
+  REQUIRE(hours.is_ok());
+  // Monday 12:00 Berlin: next Tuesday 08:00 Berlin = 07:00 UTC, not Monday's 08:00.
+  CHECK(next_active(*hours, "Europe/Berlin", utc(2026, 11, 23, 11, 0)) == utc(2026, 11, 24, 7, 0));
+  // Tuesday 23:00 Berlin: Thursday 10:00 Berlin.
+  CHECK(next_active(*hours, "Europe/Berlin", utc(2026, 11, 24, 22, 0)) == utc(2026, 11, 26, 9, 0));
+  // Thursday 15:00 Berlin: the Tuesday after.
+  CHECK(next_active(*hours, "Europe/Berlin", utc(2026, 11, 26, 14, 0)) == utc(2026, 12, 1, 7, 0));
+  auto never = parse_opening_hours(json::parse(R"({"mon":[]})"));
+  CHECK_FALSE(next_active(*never, "Europe/Berlin", utc(2026, 11, 23, 11, 0)).has_value());
+  CHECK_FALSE(next_active(*hours, "Mars/Olympus", utc(2026, 11, 23, 11, 0)).has_value());
 }
 
 }  // namespace larder::menu

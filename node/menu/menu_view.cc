@@ -31,6 +31,8 @@ struct Header {
   int tax_rate_bp = 0;
   bool tax_inclusive = false;
   std::vector<Daypart> opening;
+  bool hours_known = true;
+  std::vector<std::string> problems;  // MenuView::problems
 };
 
 Result<Header> load_header(Database& db, const std::string& location_id) {
@@ -58,10 +60,14 @@ Result<Header> load_header(Database& db, const std::string& location_id) {
   h.tax_inclusive = q->column_int(5) != 0;
   json hours = json::parse(q->column_text(3), nullptr, false);
   auto opening = parse_opening_hours(hours.is_discarded() ? json("bad") : hours);
-  if (!opening.is_ok()) {
-    return data_loss(db.label() + ": location " + location_id + ": " + opening.status().message());
+  if (opening.is_ok()) {
+    h.opening = *opening;
+  } else {
+    h.hours_known = false;
+    h.problems.push_back(db.label() + ": location " + location_id +
+                         ": opening_hours cannot be read (" + opening.status().message() +
+                         "); its hours are unknown, so no order is refused for being closed");
   }
-  h.opening = *opening;
   h.location = {{"id", q->column_text(0)}, {"name", q->column_text(1)}, {"timezone", h.timezone}};
   return h;
 }
@@ -72,7 +78,9 @@ struct ActiveMenus {
   std::vector<std::vector<Daypart>> schedules;  // of every menu for this location
 };
 
-Result<ActiveMenus> load_menus(Database& db, const std::string& location_id, LocalTime now) {
+// Without a local time (unknown timezone) only menus without dayparts are on.
+Result<ActiveMenus> load_menus(Database& db, const std::string& location_id,
+                               std::optional<LocalTime> now) {
   ActiveMenus m;
   LARDER_ASSIGN_OR_RETURN(StatementLease q, db.prepare(
       "SELECT id, name, dayparts FROM menus WHERE active = 1 AND"
@@ -88,7 +96,7 @@ Result<ActiveMenus> load_menus(Database& db, const std::string& location_id, Loc
       return data_loss(db.label() + ": menu " + id + ": " + parts.status().message());
     }
     m.schedules.push_back(*parts);
-    if (active_at(*parts, now)) {
+    if (now ? active_at(*parts, *now) : parts->empty()) {
       m.ids.push_back(id);
       m.listing.push_back({{"id", id}, {"name", q->column_text(1)}});
     }
@@ -109,10 +117,16 @@ Result<std::shared_ptr<const MenuView>> build_menu_view(Database& db,
                                                         const std::string& location_id,
                                                         SysTime now) {
   LARDER_ASSIGN_OR_RETURN(Header h, load_header(db, location_id));
-  auto local = local_time(h.timezone, now);
-  if (!local.is_ok()) return data_loss(db.label() + ": location " + location_id + ": " +
-                                       local.status().message());
-  LARDER_ASSIGN_OR_RETURN(ActiveMenus menus, load_menus(db, location_id, *local));
+  std::optional<LocalTime> local;
+  if (auto t = local_time(h.timezone, now); t.is_ok()) {
+    local = *t;
+  } else {
+    h.hours_known = false;
+    h.problems.push_back(db.label() + ": location " + location_id + ": timezone cannot be read (" +
+                         t.status().message() +
+                         "); its hours are unknown and menus with dayparts are left out");
+  }
+  LARDER_ASSIGN_OR_RETURN(ActiveMenus menus, load_menus(db, location_id, local));
 
   auto view = std::make_shared<MenuView>();
   view->location_id = location_id;
@@ -231,9 +245,14 @@ Result<std::shared_ptr<const MenuView>> build_menu_view(Database& db,
 
   std::vector<std::vector<Daypart>> schedules = menus.schedules;
   schedules.push_back(h.opening);
-  view->valid_until = next_change(schedules, h.timezone, now);
+  view->valid_until = local ? next_change(schedules, h.timezone, now) : std::nullopt;
+  if (local && h.hours_known) {
+    view->open = active_at(h.opening, *local);
+    if (!*view->open) view->opens_at = next_active(h.opening, h.timezone, now);
+  }
+  view->problems = std::move(h.problems);
   json location = h.location;
-  location["open"] = active_at(h.opening, *local);
+  location["open"] = view->open ? json(*view->open) : json(nullptr);
   json body = {{"tenant", h.tenant},
                {"location", location},
                {"currency", h.currency},

@@ -131,4 +131,60 @@ TEST_CASE("the ETag follows the content; a replica without rows is not ready") {
   CHECK(build_menu_view(*db, "loc-1", utc(2026, 11, 23, 8, 5)).status().code() == Code::kDataLoss);
 }
 
+TEST_CASE("open and opens_at follow the location's opening hours") {
+  storage::testing::ReplicaDb db;
+  REQUIRE(storage::apply_changes(*db, demo_menu(), "c1").is_ok());
+  REQUIRE(db->exec(R"(UPDATE locations SET opening_hours = '{"mon":[["10:00","22:00"]]}')"
+                   " WHERE id = 'loc-1'")
+              .is_ok());
+  // Monday 2026-11-23 08:00 UTC is 09:00 in Berlin: closed until 10:00 Berlin.
+  auto closed = build_menu_view(*db, "loc-1", utc(2026, 11, 23, 8, 0));
+  REQUIRE(closed.is_ok());
+  CHECK((*closed)->open == false);
+  CHECK((*closed)->opens_at == utc(2026, 11, 23, 9, 0));
+  CHECK(json::parse((*closed)->body)["location"]["open"] == false);
+  CHECK((*closed)->valid_until == utc(2026, 11, 23, 9, 0));  // the opening rebuilds the view
+  auto open = build_menu_view(*db, "loc-1", utc(2026, 11, 23, 9, 0));
+  REQUIRE(open.is_ok());
+  CHECK((*open)->open == true);
+  CHECK_FALSE((*open)->opens_at.has_value());
+  CHECK((*open)->problems.empty());
+}
+
+TEST_CASE("a location whose hours or timezone cannot be read still serves, by menu_view.h's rule") {
+  // Regression: either made build_menu_view() fail with kDataLoss, so the
+  // menu and order endpoints answered 500 until the back office fixed the row.
+  storage::testing::ReplicaDb db;
+  REQUIRE(storage::apply_changes(*db, demo_menu(), "c1").is_ok());
+  REQUIRE(db->exec(R"(UPDATE locations SET opening_hours = '{"mon":"all day"}' WHERE id = 'loc-1')")
+              .is_ok());
+  auto view = build_menu_view(*db, "loc-1", utc(2026, 11, 23, 8, 0));
+  REQUIRE_MESSAGE(view.is_ok(), view.status().to_string());
+  CHECK_FALSE((*view)->open.has_value());  // unknown: not refused for being closed
+  json body = json::parse((*view)->body);
+  CHECK(body["location"]["open"].is_null());
+  CHECK(body["categories"].size() == 2);  // dayparts still apply: breakfast is on
+  REQUIRE((*view)->problems.size() == 1);
+  CHECK((*view)->problems[0] ==
+        "tenant test: location loc-1: opening_hours cannot be read (opening_hours.mon must be an"
+        " array of [open, close]); its hours are unknown, so no order is refused for being closed");
+
+  REQUIRE(db->exec("UPDATE locations SET opening_hours = '{}', timezone = 'Mars/Olympus'"
+                   " WHERE id = 'loc-1'")
+              .is_ok());
+  view = build_menu_view(*db, "loc-1", utc(2026, 11, 23, 8, 0));
+  REQUIRE_MESSAGE(view.is_ok(), view.status().to_string());
+  CHECK_FALSE((*view)->open.has_value());
+  body = json::parse((*view)->body);
+  REQUIRE(body["categories"].size() == 1);  // the breakfast menu is left out
+  CHECK(body["categories"][0]["name"] == "Burgers");
+  CHECK((*view)->snapshot.items.count("i-croissant") == 0);
+  CHECK((*view)->snapshot.items.count("i-burger") == 1);
+  CHECK(body["valid_until"].is_null());
+  REQUIRE((*view)->problems.size() == 1);
+  CHECK((*view)->problems[0] ==
+        "tenant test: location loc-1: timezone cannot be read (unknown timezone \"Mars/Olympus\");"
+        " its hours are unknown and menus with dayparts are left out");
+}
+
 }  // namespace larder::menu
