@@ -105,7 +105,7 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # installed by dpkg (multiarch), so a build against a private sysroot lists them by hand.
 if(LARDER_CROSS_SYSROOT)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
-  set(larder_node_libs "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libssl3 (>= 3.0.0), libcpp-httplib0.11, libspdlog1.10-fmt9 | libspdlog1.10, libfmt9, libtomlplusplus3, libdate-tz3, libsystemd0")
+  set(larder_node_libs "libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libssl3 (>= 3.0.0), libcpp-httplib0.11, libspdlog1.10-fmt9 | libspdlog1.10, libfmt9, libtomlplusplus3, libdate-tz3")
   set(CPACK_DEBIAN_NODE_PACKAGE_DEPENDS "adduser, ${larder_node_libs}")
 else()
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)

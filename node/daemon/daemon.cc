@@ -5,36 +5,19 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <spdlog/spdlog.h>
-#include <systemd/sd-daemon.h>
-
 #include <memory>
+#include <optional>
+#include <spdlog/spdlog.h>
 #include <vector>
 
 #include "node/api/api_server.h"
 #include "node/core/node.h"
+#include "node/daemon/api_config.h"
+#include "node/daemon/systemd_notify.h"
 #include "sync/client/sync_client.h"
 
 namespace larder::node {
 namespace {
-
-api::ApiOptions api_options(const NodeConfig& c) {
-  api::ApiOptions o;
-  o.bind_address = c.listen_address;
-  o.port = c.port;
-  o.bearer_token = c.api_token;
-  o.require_token = !c.api_token.empty();
-  o.allowed_hosts = c.allowed_hosts;
-  o.max_body_bytes = c.max_body_bytes;
-  o.read_timeout = c.request_timeout;
-  o.write_timeout = c.request_timeout;
-  o.keep_alive_timeout = std::chrono::duration_cast<std::chrono::seconds>(c.keep_alive_timeout);
-  if (o.keep_alive_timeout.count() < 1) o.keep_alive_timeout = std::chrono::seconds(1);
-  o.max_connections = static_cast<std::size_t>(c.max_connections);
-  o.max_sse_clients = static_cast<std::size_t>(c.max_event_streams);
-  o.static_dir = c.kiosk_ui_dir;
-  return o;
-}
 
 Result<std::unique_ptr<sync::SyncClient>> make_sync_client(TenantRuntime& rt, const NodeConfig& c,
                                                            Env& env) {
@@ -65,30 +48,46 @@ int run_daemon(const NodeConfig& config, const std::string& app_version) {
                      node.status().to_string());
     return 1;
   }
+  // One tenant's broken files cost only that tenant (node.h); say which, and why.
+  for (const TenantProblem& p : (*node)->problems()) {
+    if (p.unavailable) {
+      spdlog::error("{}", p.status.message());  // names the tenant and the file
+    } else {
+      spdlog::warn("{}", p.status.message());
+    }
+  }
   if ((*node)->runtimes().empty()) {
-    spdlog::warn("no tenant is enrolled in {}; run `larder-node enroll --hub URL --code CODE`",
+    spdlog::warn("no tenant is served from {}; run `larder-node enroll --hub URL --code CODE`",
                  config.data_dir);
   }
   std::vector<std::unique_ptr<sync::SyncClient>> clients;
   for (TenantRuntime* rt : (*node)->runtimes()) {
+    // Replica rows this node cannot read (a location's hours, say) are
+    // served by a documented fallback and reported here, once each.
+    rt->set_warning_log([](const std::string& line) { spdlog::warn("{}", line); });
     auto client = make_sync_client(*rt, config, env);
     if (!client.is_ok()) {
-      spdlog::critical("tenant {}: {}", rt->credentials().tenant_id, client.status().to_string());
-      return 1;
+      // Its credentials name a hub this node cannot use: keep taking orders
+      // (they stay queued), show why in the status, and serve the others.
+      std::string why = "cannot sync: " + client.status().message();
+      spdlog::error("tenant {} ({}): {}", rt->credentials().tenant_id,
+                    credentials_path(config.data_dir, rt->credentials().tenant_id), why);
+      rt->set_online(false, why);
+      continue;
     }
     sync::SyncClient* raw = client->get();
     rt->set_order_listener([raw] { raw->wake_push(); });
     clients.push_back(std::move(client).value());
   }
-  auto server = api::ApiServer::start(**node, api_options(config));
+  auto server = api::ApiServer::start(**node, api_options_from_config(config));
   if (!server.is_ok()) {
-    spdlog::critical("cannot start the local API on {}:{}: {}", config.listen_address, config.port,
-                     server.status().to_string());
+    spdlog::critical("cannot start the local API on {}:{}: {}", url_host(config.listen_address),
+                     config.port, server.status().to_string());
     return 1;
   }
   for (auto& c : clients) c->start();
   spdlog::info("larder-node {} serving {} tenant(s) on http://{}:{}/", app_version,
-               (*node)->runtimes().size(), config.listen_address, (*server)->port());
+               (*node)->runtimes().size(), url_host(config.listen_address), (*server)->port());
 
   boost::asio::io_context loop;
   boost::asio::signal_set signals(loop, SIGTERM, SIGINT);
@@ -98,20 +97,20 @@ int run_daemon(const NodeConfig& config, const std::string& app_version) {
     loop.stop();
   });
   // systemd watchdog: ping at half the interval while the loop turns.
-  std::uint64_t watchdog_usec = 0;
+  std::optional<std::chrono::microseconds> watchdog_interval = service_watchdog_interval();
   boost::asio::steady_timer watchdog(loop);
   std::function<void()> ping = [&] {
-    sd_notify(0, "WATCHDOG=1");
-    watchdog.expires_after(std::chrono::microseconds(watchdog_usec / 2));
+    notify_service_manager("WATCHDOG=1");
+    watchdog.expires_after(*watchdog_interval / 2);
     watchdog.async_wait([&](const boost::system::error_code& ec) {
       if (!ec) ping();
     });
   };
-  if (sd_watchdog_enabled(0, &watchdog_usec) > 0 && watchdog_usec > 0) ping();
-  sd_notify(0, "READY=1");
+  if (watchdog_interval) ping();
+  notify_service_manager("READY=1");
   loop.run();
 
-  sd_notify(0, "STOPPING=1");
+  notify_service_manager("STOPPING=1");
   // Drain: pulls stop at once, a push in flight finishes and is recorded.
   for (auto& c : clients) c->stop();
   (*server)->stop();

@@ -1,9 +1,14 @@
 // `larder-node enroll`: trade a one-time enrollment code for this device's
 // credentials for one tenant, and prepare that tenant's encrypted database.
 //
-// POSTs /v1/enroll to the hub (HTTPS, or plain HTTP to a loopback hub), saves
-// the credentials (0600, atomically) under the data directory, and creates the
-// tenant's database (master key created if this is the first tenant). A device
+// The code can be redeemed once, so before the hub is asked everything that
+// could keep the answer from being stored is checked: the hub URL, the data
+// directory (created 0700, and written to), and the master key (created if
+// this is the first tenant; a missing key while tenant databases exist is
+// refused, storage/tenant_store.h). A failure there leaves the code unspent
+// and says so. Then it POSTs /v1/enroll to the hub (HTTPS, or plain HTTP to a
+// loopback hub), creates the tenant's database (0600) and saves the
+// credentials (0600, atomically) under the data directory. A device
 // may be enrolled into several tenants (a food hall). Enrolling a tenant that is
 // already enrolled replaces its credentials and keeps its database.
 //

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "base/atomic_file.h"
+#include "node/api/api_options.h"
 
 namespace larder::node {
 namespace {
@@ -64,8 +65,15 @@ const std::vector<Entry>& table() {
          return option_error(source, v, "must be one of trace, debug, info, warn, error");
        }},
       {{"api.listen_address", std::string("127.0.0.1"),
-        "The local API's address. Anything but loopback requires api.token_file."},
-       str(&NodeConfig::listen_address)},
+        "The local API's address (IPv6 with or without brackets: \"[::1]\" or \"::1\").\n"
+        "Anything but loopback requires api.token_file."},
+       [](NodeConfig& c, const OptionValue& v, const std::string& source) {
+         std::string a = as_str(v);
+         if (a.size() >= 2 && a.front() == '[' && a.back() == ']') a = a.substr(1, a.size() - 2);
+         if (a.empty()) return option_error(source, v, "must not be empty");
+         c.listen_address = a;
+         return Status::ok();
+       }},
       {{"api.port", std::int64_t{8080}, "The local API's TCP port.", 1, 65535},
        integer(&NodeConfig::port)},
       {{"api.token_file", std::string(""),
@@ -86,6 +94,11 @@ const std::vector<Entry>& table() {
       {{"api.max_connections", std::int64_t{32},
         "Concurrent connections (one thread each); beyond it, connections wait.", 4, 1024},
        integer(&NodeConfig::max_connections)},
+      {{"api.max_connections_per_peer", std::int64_t{0},
+        "Connections one LAN address may hold (loopback is not capped); 0: half of\n"
+        "max_connections. Keeps one slow or greedy host from taking every thread.",
+        0, 1024},
+       integer(&NodeConfig::max_connections_per_peer)},
       {{"api.max_event_streams", std::int64_t{8},
         "Concurrent Server-Sent Event streams; must leave connections for requests.", 1, 512},
        integer(&NodeConfig::max_event_streams)},
@@ -98,8 +111,8 @@ const std::vector<Entry>& table() {
       {{"api.request_timeout_ms", std::int64_t{10000},
         "How long a client may take to send a request, and the API to answer.", 100, 600000},
        millis(&NodeConfig::request_timeout)},
-      {{"api.keep_alive_timeout_ms", std::int64_t{5000}, "Idle keep-alive connections close after this.",
-        100, 600000},
+      {{"api.keep_alive_timeout_ms", std::int64_t{5000},
+        "Idle keep-alive connections close after this.", 100, 600000},
        millis(&NodeConfig::keep_alive_timeout)},
       {{"sync.hub_ca_file", std::string(""),
         "PEM CA bundle that verifies the hub's certificate. Empty: the system's."},
@@ -118,10 +131,6 @@ const std::vector<Entry>& table() {
        millis(&NodeConfig::backoff_max)},
   };
   return entries;
-}
-
-bool is_loopback_address(const std::string& a) {
-  return a == "localhost" || a == "::1" || a.rfind("127.", 0) == 0;
 }
 
 }  // namespace
@@ -144,17 +153,21 @@ Result<NodeConfig> parse_node_config(std::string_view text, const std::string& s
     by_name[values[i].name] = values[i];
   }
   if (c.data_dir.empty()) return option_error(source, by_name["data_dir"], "must not be empty");
+  if (c.max_connections_per_peer > c.max_connections) {
+    return option_error(source, by_name["api.max_connections_per_peer"],
+                        "must not exceed api.max_connections (" +
+                            std::to_string(c.max_connections) + ")");
+  }
   if (c.max_event_streams >= c.max_connections) {
     return option_error(source, by_name["api.max_event_streams"],
-                        "must be below api.max_connections (" +
-                            std::to_string(c.max_connections) +
+                        "must be below api.max_connections (" + std::to_string(c.max_connections) +
                             "), or event streams could take every connection");
   }
   if (!c.api_token_file.empty()) {
     auto token = read_file(c.api_token_file);
     if (!token.is_ok()) {
-      return option_error(source, by_name["api.token_file"], "names a file that cannot be read: " +
-                                                                 token.status().message());
+      return option_error(source, by_name["api.token_file"],
+                          "names a file that cannot be read: " + token.status().message());
     }
     struct stat st {};
     if (::stat(c.api_token_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
@@ -170,7 +183,7 @@ Result<NodeConfig> parse_node_config(std::string_view text, const std::string& s
                           "holds a token shorter than 16 characters");
     }
   }
-  if (!is_loopback_address(c.listen_address) && c.api_token.empty()) {
+  if (!api::is_loopback_address(c.listen_address) && c.api_token.empty()) {
     return option_error(source, by_name["api.listen_address"],
                         "is " + c.listen_address +
                             ", not loopback: set api.token_file so POS terminals must "
@@ -180,17 +193,31 @@ Result<NodeConfig> parse_node_config(std::string_view text, const std::string& s
     return option_error(source, by_name["api.kiosk_ui_dir"],
                         "names " + c.kiosk_ui_dir + ", which is not a directory");
   }
+  if (!c.hub_ca_file.empty()) {
+    // Checked here, by the user the daemon runs as, so a missing or unreadable
+    // bundle is a start-up error rather than every later TLS handshake failing.
+    auto pem = read_file(c.hub_ca_file);
+    if (!pem.is_ok()) {
+      return option_error(source, by_name["sync.hub_ca_file"],
+                          "names a file that cannot be read: " + pem.status().message());
+    }
+    if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      return option_error(source, by_name["sync.hub_ca_file"],
+                          "names " + c.hub_ca_file + ", which holds no PEM certificate");
+    }
+  }
   if (c.master_key_file.empty()) {
     const char* creds = std::getenv("CREDENTIALS_DIRECTORY");
     c.master_key_file = (creds != nullptr && *creds != '\0') ? std::string(creds) + "/master.key"
-                                                              : c.data_dir + "/master.key";
+                                                             : c.data_dir + "/master.key";
   }
   return c;
 }
 
 Result<NodeConfig> load_node_config(const std::string& path) {
   auto text = read_file(path);
-  if (!text.is_ok()) return invalid_argument("cannot read config " + path + ": " + text.status().message());
+  if (!text.is_ok())
+    return invalid_argument("cannot read config " + path + ": " + text.status().message());
   return parse_node_config(*text, path);
 }
 

@@ -5,7 +5,10 @@
 // equal to the table. Errors name the file, the line and the option.
 // Beyond types and ranges, load_node_config() checks meaning: a non-loopback
 // listen address needs an API token file; the token file must exist and be
-// private; the kiosk UI directory must exist when set.
+// private; the kiosk UI directory must exist when set; the hub CA file, when
+// set, must be readable and hold a PEM certificate. An IPv6 listen address may
+// be written in brackets ("[::1]"); NodeConfig holds it without ("::1"), as
+// the socket API takes it.
 //
 // Thread safety: pure functions.
 #pragma once
@@ -24,7 +27,7 @@ struct NodeConfig {
   std::string master_key_file;  // empty: <data_dir>/master.key, or $CREDENTIALS_DIRECTORY/master.key
   std::string log_level = "info";
 
-  std::string listen_address = "127.0.0.1";
+  std::string listen_address = "127.0.0.1";  // IPv6 without brackets
   int port = 8080;
   std::string api_token_file;
   std::string api_token;  // read from api_token_file
@@ -32,6 +35,7 @@ struct NodeConfig {
   std::string kiosk_ui_dir;
   int max_connections = 32;
   int max_event_streams = 8;
+  int max_connections_per_peer = 0;  // from one non-loopback address; 0: half of max_connections
   std::size_t max_body_bytes = 65536;
   std::chrono::milliseconds request_timeout{10'000};
   std::chrono::milliseconds keep_alive_timeout{5'000};
