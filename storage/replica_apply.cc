@@ -199,7 +199,7 @@ class Applier {
         StatementLease stmt,
         db_.prepare("UPDATE orders SET status = ?1, updated_at = ?2 WHERE id = ?3 AND"
                     " (CASE status WHEN 'placed' THEN 0 WHEN 'accepted' THEN 1 WHEN 'in_progress'"
-                    " THEN 2 WHEN 'ready' THEN 3 WHEN 'completed' THEN 4 WHEN 'cancelled' THEN 5"
+                    " THEN 2 WHEN 'ready' THEN 3 WHEN 'completed' THEN 4 WHEN 'cancelled' THEN 4"
                     " END) < ?4"));
     auto updated = c.row.find("updated_at");
     std::string updated_at = (updated != c.row.end() && updated->is_string())
@@ -234,11 +234,13 @@ Status set_cursor(Database& db, const std::string& cursor) {
 }  // namespace
 
 int order_status_rank(std::string_view s) {
-  static constexpr std::string_view kOrder[] = {"placed", "accepted",  "in_progress",
-                                                "ready",  "completed", "cancelled"};
-  for (int i = 0; i < 6; ++i) {
+  static constexpr std::string_view kOrder[] = {"placed", "accepted", "in_progress", "ready"};
+  for (int i = 0; i < 4; ++i) {
     if (s == kOrder[i]) return i;
   }
+  // Both final, so of equal rank: whichever arrives first stays (the SQL
+  // in merge_order_status ranks them the same way).
+  if (s == "completed" || s == "cancelled") return 4;
   return -1;
 }
 

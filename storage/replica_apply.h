@@ -21,8 +21,10 @@
 // build (order status rows merge into the live orders, as always).
 //
 // Order status rows ("orders" in the feed) merge monotonically into orders
-// this replica holds: placed < accepted < in_progress < ready < completed <
-// cancelled; a lower or equal status is ignored, so replays converge. Status
+// this replica holds: placed < accepted < in_progress < ready < completed =
+// cancelled; a lower or equal status is ignored, so replays converge, and
+// completed and cancelled are both final (neither replaces the other, as
+// the hub refuses that move too). Status
 // rows for orders not on this device are ignored, as are tables the node does
 // not know (the centre may add some before every node does).
 //
@@ -67,7 +69,8 @@ Result<ApplyResult> apply_staging_changes(Database& db, const std::vector<Replic
                                           const std::string& cursor_after);
 Status finish_resync(Database& db, const std::string& cursor_after);
 
-// The rank used by the monotonic merge; -1 for an unknown status.
+// The rank used by the monotonic merge: placed 0, accepted 1, in_progress 2,
+// ready 3, completed and cancelled 4 (final); -1 for an unknown status.
 int order_status_rank(std::string_view status);
 
 }  // namespace larder::storage

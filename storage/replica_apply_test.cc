@@ -128,6 +128,24 @@ TEST_CASE("order status merges monotonically; other devices' orders are ignored"
   CHECK(apply_changes(*db, {status("eaten")}, "c5").status().code() == Code::kInvalidArgument);
 }
 
+TEST_CASE("completed and cancelled are both final: neither replaces the other") {
+  testing::ReplicaDb db;
+  REQUIRE(testing::write_test_order(*db, "done", 1).is_ok());
+  REQUIRE(testing::write_test_order(*db, "dropped", 2).is_ok());
+  auto status = [](const std::string& id, const std::string& s) {
+    return ReplicaChange{"orders", false, {{"id", id}}, {{"status", s}, {"updated_at", "t"}}};
+  };
+  REQUIRE(apply_changes(*db, {status("done", "completed"), status("dropped", "cancelled")}, "c1")
+              .is_ok());
+  auto r = apply_changes(*db, {status("done", "cancelled"), status("dropped", "completed")}, "c2");
+  REQUIRE(r.is_ok());
+  CHECK(r->orders_changed.empty());
+  CHECK(*db->query_text("SELECT status FROM orders WHERE id = 'done'") == "completed");
+  CHECK(*db->query_text("SELECT status FROM orders WHERE id = 'dropped'") == "cancelled");
+  CHECK(order_status_rank("completed") == order_status_rank("cancelled"));
+  CHECK(order_status_rank("ready") < order_status_rank("cancelled"));
+}
+
 TEST_CASE("resync rebuilds the menu in staging and swaps it in; orders survive") {
   testing::ReplicaDb db;
   REQUIRE(apply_changes(*db, {item("old1", 1), item("old2", 2)}, "c-old").is_ok());

@@ -1,13 +1,18 @@
 #include "sync/client/hub_transport.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+
+#include <cctype>
 
 namespace larder::sync {
 namespace {
 
 class HttplibTransport : public HubTransport {
  public:
-  HttplibTransport(const TransportOptions& o) : client_(o.hub_url), token_(o.token) {
+  HttplibTransport(const TransportOptions& o)
+      : client_(o.hub_url), hub_url_(o.hub_url), token_(o.token) {
     client_.set_tcp_nodelay(true);
     client_.set_keep_alive(true);
     client_.set_connection_timeout(std::chrono::seconds(5));
@@ -40,29 +45,84 @@ class HttplibTransport : public HubTransport {
 
   Result<HttpReply> reply(const httplib::Result& r, const char* method, const std::string& target) {
     if (!r) {
-      return unavailable(std::string(method) + " " + target.substr(0, target.find('?')) +
-                         ": " + httplib::to_string(r.error()));
+      return unavailable(std::string(method) + " " + hub_url_ + target.substr(0, target.find('?')) +
+                         ": " + describe(r.error()));
     }
     return HttpReply{r->status, r->body};
   }
 
+  // What failed, in words an operator reading the status understands
+  // (cpp-httplib's own names are one word, e.g. "Connection").
+  static std::string describe(httplib::Error e) {
+    switch (e) {
+      case httplib::Error::Connection: return "cannot connect (connection refused or no route)";
+      case httplib::Error::ConnectionTimeout: return "cannot connect (timed out)";
+      case httplib::Error::Read: return "no answer (read failed or timed out)";
+      case httplib::Error::Write: return "sending the request failed";
+      case httplib::Error::SSLConnection: return "TLS handshake failed";
+      case httplib::Error::SSLLoadingCerts: return "cannot load the CA certificates (sync.hub_ca_file)";
+      case httplib::Error::SSLServerVerification:
+        return "the hub's TLS certificate is not trusted (sync.hub_ca_file)";
+      case httplib::Error::Canceled: return "cancelled";
+      default: return httplib::to_string(e);
+    }
+  }
+
   std::mutex mu_;  // httplib::Client is used by one call at a time
   httplib::Client client_;
+  std::string hub_url_;
   std::string token_;
   httplib::Headers headers_;
 };
 
 }  // namespace
 
+namespace {
+
+// PORT of "HOST:PORT": 1 to 5 digits, 1..65535.
+bool valid_port(const std::string& port) {
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  int n = std::stoi(port);
+  return n >= 1 && n <= 65535;
+}
+
+bool loopback_host(const std::string& host, bool bracketed) {
+  if (bracketed) {
+    in6_addr a6{};
+    return inet_pton(AF_INET6, host.c_str(), &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+  }
+  std::string lower = host;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "localhost") return true;
+  // inet_pton takes only the four-part dotted decimal form (no "127.1", no
+  // octal or hex), so "127.example.com" is a name, not an address.
+  in_addr a4{};
+  return inet_pton(AF_INET, host.c_str(), &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+}  // namespace
+
 bool is_loopback_url(const std::string& url) {
-  const std::string prefix = "http://";
-  if (url.compare(0, prefix.size(), prefix) != 0) return false;
-  std::string host = url.substr(prefix.size());
-  host = host.substr(0, host.find('/'));
-  if (host.rfind("[::1]", 0) == 0) return true;
-  host = host.substr(0, host.find(':'));
-  if (host == "localhost") return true;
-  return host.rfind("127.", 0) == 0;
+  // http://HOST[:PORT][/...]: the authority ends at the first '/', '?' or
+  // '#'. Userinfo ("127.0.0.1@host") is refused: the host would be the part
+  // after '@'. HOST is compared whole, never by prefix.
+  const std::string scheme = "http://";
+  if (url.compare(0, scheme.size(), scheme) != 0) return false;
+  const std::size_t end = url.find_first_of("/?#", scheme.size());
+  const std::string authority = url.substr(scheme.size(), end - scheme.size());
+  if (authority.find('@') != std::string::npos) return false;
+  const bool bracketed = !authority.empty() && authority[0] == '[';
+  std::size_t host_end = bracketed ? authority.find(']') : authority.find(':');
+  if (bracketed && host_end == std::string::npos) return false;
+  const std::string host =
+      bracketed ? authority.substr(1, host_end - 1) : authority.substr(0, host_end);
+  std::string rest =
+      host_end == std::string::npos ? "" : authority.substr(host_end + (bracketed ? 1 : 0));
+  if (!rest.empty() && (rest[0] != ':' || !valid_port(rest.substr(1)))) return false;
+  return loopback_host(host, bracketed);
 }
 
 Result<std::unique_ptr<HubTransport>> make_http_transport(const TransportOptions& o) {

@@ -51,7 +51,12 @@ struct TransportOptions {
 
 Result<std::unique_ptr<HubTransport>> make_http_transport(const TransportOptions& options);
 
-// True for http://127.x.x.x, http://[::1], http://localhost (any port).
+// True for a plain-HTTP URL whose host is a loopback address: an IPv4
+// address in 127.0.0.0/8 (dotted decimal, four parts), [::1] (brackets
+// required, any spelling of ::1), or localhost (any case); with an optional
+// port 1-65535 and anything after a '/', '?' or '#'. The host is parsed,
+// not prefix-matched: http://127.example.com, http://127.0.0.1.evil.com and
+// http://127.0.0.1@evil.com are not loopback.
 bool is_loopback_url(const std::string& url);
 
 // Fails the calls whose 1-based numbers are in `fail_calls` (or every call

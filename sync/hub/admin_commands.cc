@@ -8,6 +8,7 @@
 #include "base/env.h"
 #include "base/uuid.h"
 #include "sync/hub/db/feed.h"
+#include "sync/hub/db/location_rules.h"
 #include "sync/hub/db/menu_import.h"
 #include "sync/hub/db/migrations.h"
 #include "sync/hub/db/orders.h"
@@ -37,6 +38,11 @@ std::string when(std::int64_t unix_ms) {
 
 }  // namespace
 
+std::string retention_days_error(const std::string& given) {
+  return "must be a whole number of days from 0 to " + std::to_string(kMaxRetentionDays) +
+         " (10 years), not " + given;
+}
+
 std::string resolve_conninfo(const std::string& flag) {
   if (!flag.empty()) return flag;
   const char* env = std::getenv("DATABASE_URL");
@@ -55,9 +61,24 @@ int admin_init_roles(const AdminArgs& a, std::ostream& out, std::ostream& err) {
 int admin_migrate(const AdminArgs& a, std::ostream& out, std::ostream& err) {
   auto conn = connect(a);
   if (!conn.is_ok()) return fail(err, conn.status());
-  auto v = a.down_to >= 0 ? db::migrate_down(*conn, a.down_to) : db::migrate_up(*conn);
-  if (!v.is_ok()) return fail(err, v.status());
-  out << "schema at version " << *v << " (newest known: " << db::latest_migration_version() << ")\n";
+  auto steps = a.down_to >= 0 ? db::migrate_down(*conn, a.down_to) : db::migrate_up(*conn);
+  if (!steps.is_ok()) return fail(err, steps.status());
+  auto version = db::current_migration_version(*conn);
+  if (!version.is_ok()) return fail(err, version.status());
+  out << "schema at version " << *version << " (" << *steps
+      << (a.down_to >= 0 ? " step(s) reverted" : " step(s) applied")
+      << "; newest known: " << db::latest_migration_version() << ")\n";
+  if (a.down_to < 0) {
+    // Locations stored before the schema checked them (migration 006) are
+    // kept as they are, and named here rather than passed over in silence.
+    auto bad = db::find_location_problems(*conn);
+    if (!bad.is_ok()) return fail(err, bad.status().with_context("checking stored locations"));
+    for (const db::LocationProblem& p : *bad) {
+      err << "larder-hub: warning: location " << p.location_id << " of tenant " << p.tenant_id
+          << ": " << p.problem << "; larder-node cannot serve its menu or orders until it is "
+          << "fixed (docs/PROTOCOL.md \"Locations\")\n";
+    }
+  }
   return 0;
 }
 
@@ -157,8 +178,17 @@ int admin_order_status(const AdminArgs& a, std::ostream& out, std::ostream& err)
 }
 
 int admin_purge(const AdminArgs& a, std::ostream& out, std::ostream& err) {
+  if (a.retention_days < 0 || a.retention_days > kMaxRetentionDays) {
+    err << "larder-hub: --retention-days " << retention_days_error(std::to_string(a.retention_days))
+        << "\n";
+    return 2;
+  }
   auto conn = connect(a);
   if (!conn.is_ok()) return fail(err, conn.status());
+  // As the hub role, row level security would hide every tenant and the
+  // purge would "succeed" having deleted nothing.
+  Status owner = db::require_schema_owner(*conn, "purge");
+  if (!owner.is_ok()) return fail(err, owner);
   auto tenants = conn->exec("SELECT tenant_id::text FROM tenants ORDER BY 1");
   if (!tenants.is_ok()) return fail(err, tenants.status());
   std::int64_t total = 0;

@@ -12,7 +12,12 @@
 //   devices --tenant T             fleet health
 //   menu import --tenant T FILE    a whole menu, one transaction
 //   order status --tenant T ID S   the kitchen's side: move an order forward
-//   purge --retention-days N       drop old tombstones (owner role, e.g. daily)
+//   purge --retention-days N       drop old tombstones (owner role, e.g. daily);
+//                                  N is 0..kMaxRetentionDays (else exit 2), and
+//                                  any role but the schema owner (or a
+//                                  superuser) is refused (exit 1)
+// `migrate` (up) also lists stored locations larder-node cannot read
+// (db/location_rules.h) as warnings on `err`; they do not fail it.
 #pragma once
 
 #include <ostream>
@@ -20,6 +25,8 @@
 #include <vector>
 
 namespace larder::hub {
+
+inline constexpr int kMaxRetentionDays = 3650;
 
 struct AdminArgs {
   std::string db;
@@ -42,6 +49,10 @@ int admin_devices(const AdminArgs& a, std::ostream& out, std::ostream& err);
 int admin_menu_import(const AdminArgs& a, std::ostream& out, std::ostream& err);
 int admin_order_status(const AdminArgs& a, std::ostream& out, std::ostream& err);
 int admin_purge(const AdminArgs& a, std::ostream& out, std::ostream& err);
+
+// The message for a --retention-days outside 0..kMaxRetentionDays (or not
+// a number at all), naming the value given.
+std::string retention_days_error(const std::string& given);
 
 // --db, else $DATABASE_URL, else "" (libpq's PG* variables and defaults).
 std::string resolve_conninfo(const std::string& flag);

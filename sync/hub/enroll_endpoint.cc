@@ -12,6 +12,10 @@ using http::Responder;
 using http::Response;
 
 void handle_enroll(HubContext& ctx, Request req, Responder responder) {
+  if (auto refused = refuse_non_json(req)) {
+    responder.send(std::move(*refused));
+    return;
+  }
   auto body = sync::parse_json_object(req.body);
   if (!body.is_ok()) {
     responder.send(error(400, "bad_request", body.status().message()));
@@ -25,7 +29,7 @@ void handle_enroll(HubContext& ctx, Request req, Responder responder) {
   std::string code = enroll->code;
   http::run_blocking(ctx.workers, responder, [&ctx, code]() -> Response {
     auto conn = ctx.pg.acquire(ctx.acquire_timeout);
-    if (!conn.is_ok()) return from_status(conn.status());
+    if (!conn.is_ok()) return from_status(conn.status(), "enroll");
     auto enrolled = db::enroll_device(**conn, ctx.env, code);
     if (!enrolled.is_ok()) {
       if (enrolled.status().code() == Code::kPermissionDenied ||
@@ -34,7 +38,7 @@ void handle_enroll(HubContext& ctx, Request req, Responder responder) {
         return error(403, "enrollment_refused",
                      "the enrollment code is unknown, expired or already used");
       }
-      return from_status(enrolled.status());
+      return from_status(enrolled.status(), "enroll");
     }
     sync::EnrollResponse out;
     out.device_id = enrolled->identity.device_id;

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <iostream>
 
 #include "sync/hub/admin_commands.h"
@@ -79,7 +80,19 @@ int main(int argc, char** argv) {
 
   auto* purge = app.add_subcommand("purge", "Drop tombstones older than the retention (owner role)");
   db_option(purge);
-  purge->add_option("--retention-days", a.retention_days, "Keep deletes this long");
+  // Read as text so that a number too big for an int gets the same message
+  // as one out of range (admin_purge checks the range).
+  purge->add_option_function<std::string>(
+      "--retention-days",
+      [&a](const std::string& text) {
+        int days = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), days);
+        a.retention_days = ec == std::errc() && end == text.data() + text.size() ? days : -1;
+        if (a.retention_days < 0 || a.retention_days > kMaxRetentionDays) {
+          throw CLI::ValidationError("--retention-days", retention_days_error(text));
+        }
+      },
+      "Keep deletes this long (0-" + std::to_string(kMaxRetentionDays) + " days, default 7)");
 
   CLI11_PARSE(app, argc, argv);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");

@@ -60,13 +60,17 @@ struct PullRequest {
 Response read_once(HubContext& ctx, const PullRequest& pr, bool* empty, std::string* tenant) {
   *empty = false;
   auto conn = ctx.pg.acquire(ctx.acquire_timeout);
-  if (!conn.is_ok()) return from_status(conn.status());
+  if (!conn.is_ok()) return from_status(conn.status(), "pull");
   auto device = authenticate(**conn, pr.token);
-  if (!device.is_ok()) return from_status(device.status());
+  if (!device.is_ok())
+    return from_status(device.status(), "pull, authenticating a " + token_owner(pr.token));
   *tenant = device->tenant_id;
   auto page = db::read_feed(**conn, device->tenant_id, device->location_id, from_wire(pr.position),
                             pr.limit, pr.paging);
-  if (!page.is_ok()) return from_status(page.status());
+  if (!page.is_ok()) {
+    return from_status(page.status(), "pull for device " + device->device_id + " of tenant " +
+                                          device->tenant_id + " from cursor '" + pr.cursor + "'");
+  }
   if (page->resync) {
     return error(410, "resync_required",
                  "this cursor can no longer be served (" + page->resync_reason +
@@ -143,6 +147,7 @@ void handle_pull(HubContext& ctx, Request req, Responder responder) {
   if (!queued.is_ok()) {
     Response busy = error(503, "server_busy", "the hub is busy; retry");
     busy.headers.emplace_back("Retry-After", "1");
+    busy.log_cause = "pull: " + queued.message();
     responder.send(std::move(busy));
   }
 }

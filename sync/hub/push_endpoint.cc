@@ -1,3 +1,5 @@
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <memory>
 
@@ -41,6 +43,10 @@ sync::PushOutcome wire_outcome(db::IngestOutcome outcome) {
 }  // namespace
 
 void handle_push(HubContext& ctx, Request req, Responder responder) {
+  if (auto refused = refuse_non_json(req)) {
+    responder.send(std::move(*refused));
+    return;
+  }
   std::string token = bearer_token(req);
   auto body = sync::parse_json_object(req.body);
   if (!body.is_ok()) {
@@ -55,9 +61,12 @@ void handle_push(HubContext& ctx, Request req, Responder responder) {
   auto request = std::make_shared<sync::PushRequest>(std::move(push).value());
   http::run_blocking(ctx.workers, responder, [&ctx, request, token]() -> Response {
     auto conn = ctx.pg.acquire(ctx.acquire_timeout);
-    if (!conn.is_ok()) return from_status(conn.status());
+    if (!conn.is_ok()) return from_status(conn.status(), "push");
     auto device = authenticate(**conn, token);
-    if (!device.is_ok()) return from_status(device.status());
+    if (!device.is_ok())
+      return from_status(device.status(), "push, authenticating a " + token_owner(token));
+    const std::string who =
+        "push from device " + device->device_id + " of tenant " + device->tenant_id;
     // Every order is checked and hashed before the push's one transaction
     // begins, so no transaction (nor the location's feed counter) is held
     // during that work. (The lease is: the pool has one connection per
@@ -68,14 +77,21 @@ void handle_push(HubContext& ctx, Request req, Responder responder) {
       orders.push_back(db::check_order(order_document(o, *device)));
     }
     auto stored = db::ingest_orders(**conn, *device, orders);
-    if (!stored.is_ok()) return from_status(stored.status());
-    auto& results = ctx.metrics.counter(
-        "larder_hub_orders_total", "orders pushed, by tenant and result", {"tenant", "result"});
+    if (!stored.is_ok()) return from_status(stored.status(), who);
+    // By result only: tenant ids stay out of /metrics (and out of its
+    // label sets, which would grow with the fleet).
+    auto& results =
+        ctx.metrics.counter("larder_hub_orders_total", "orders pushed, by result", {"result"});
     sync::PushResponse out;
     for (std::size_t i = 0; i < stored->size(); ++i) {
       const db::IngestResult& r = (*stored)[i];
       out.results.push_back({request->orders[i].id, wire_outcome(r.outcome), r.reason});
-      results.inc({device->tenant_id, sync::push_outcome_name(out.results.back().outcome)});
+      if (r.outcome == db::IngestOutcome::kRejected) {
+        // The node gets the reason; PostgreSQL's own text (detail) stays here.
+        spdlog::warn("{}: order {} rejected: {}{}", who, r.order_id, r.reason,
+                     r.detail.empty() ? "" : " (database: " + r.detail + ")");
+      }
+      results.inc({sync::push_outcome_name(out.results.back().outcome)});
     }
     if (request->heartbeat) {
       const sync::Heartbeat& h = *request->heartbeat;
@@ -90,7 +106,7 @@ void handle_push(HubContext& ctx, Request req, Responder responder) {
         hb.location_version = pos->location_version;
       }
       Status s = db::record_heartbeat(**conn, ctx.env, *device, hb);
-      if (!s.is_ok() && s.code() == Code::kUnavailable) return from_status(s);
+      if (!s.is_ok() && s.code() == Code::kUnavailable) return from_status(s, who + ", heartbeat");
     }
     return Response::json(200, sync::to_json(out).dump());
   });

@@ -19,6 +19,7 @@
 #include "sync/hub/http/metrics.h"
 #include "sync/hub/http/observability.h"
 #include "sync/hub/http/router.h"
+#include "sync/hub/readiness_endpoint.h"
 #include "sync/hub/sync_endpoints.h"
 
 namespace larder::hub {
@@ -48,6 +49,15 @@ int serve(const std::string& config_path, std::ostream& err) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  std::string metrics_token;
+  if (!config->metrics_token_file.empty()) {
+    auto token = http::read_metrics_token(config->metrics_token_file);
+    if (!token.is_ok()) {
+      err << "larder-hub: " << token.status().message() << "\n";
+      return 2;
+    }
+    metrics_token = std::move(token).value();
+  }
   db::PgPoolOptions po;
   po.conninfo = config->database_conninfo;
   po.size = static_cast<int>(config->worker_threads);
@@ -56,7 +66,8 @@ int serve(const std::string& config_path, std::ostream& err) {
   http::MetricsRegistry metrics;
   http::Router router;
   std::atomic<bool> serving{true};
-  http::add_observability_routes(router, metrics, [&] { return serving.load(); });
+  http::add_observability_routes(
+      router, metrics, [&] { return serving.load(); }, std::move(metrics_token));
 
   // The waiters need the server's io_context, and the routes need the waiters:
   // the routes hold a context whose waiters pointer is filled before start.
@@ -65,6 +76,7 @@ int serve(const std::string& config_path, std::ostream& err) {
   waiters = std::make_unique<http::ChangeWaiters>(server.io_context());
   HubContext ctx{pg, workers, *waiters, metrics, system_env(), config->long_poll_max_wait};
   add_sync_routes(router, ctx);
+  add_readiness_route(router, ctx, [&] { return serving.load(); });
   http::export_waiter_metrics(metrics, *waiters);
   http::export_pool_metrics(metrics, workers);
   Status started = server.start();

@@ -5,8 +5,9 @@ leave the server up.
 
 - hub (docs/PROTOCOL.md): malformed JSON, wrong types, unknown fields, out-of-range
   values, oversized bodies (a hub with a low max_body_bytes, and > 1 MiB on the default
-  one), bad cursors, bad/absent/revoked tokens, a replayed enrollment code, limit/wait
-  out of range, unknown paths and methods;
+  one), a Content-Type other than application/json (415), bad cursors, bad/absent/revoked
+  tokens, a replayed enrollment code, limit/wait out of range, unknown paths and methods,
+  /metrics without its token on a hub that has one;
 - node (node/api/openapi.json): wrong Content-Type, malformed JSON, invalid orders,
   oversized body, bad Idempotency-Key, unknown/invalid tenant and order, wrong Host (421),
   wrong method (405), query parameters; checked with the hub stopped, so anything
@@ -72,11 +73,19 @@ def enroll_second_device(st, short_code):
     return code, r.json()
 
 
+METRICS_TOKEN = "e2e-metrics-token-0123456789abcdef"
+
+
 def test_hub_bad_input(st):
-    small = harness.ExtraHub(st, {"limits": {"max_body_bytes": 4096}}, "hub-small-body")
+    token_file = os.path.join(st.work, "metrics.token")
+    with open(token_file, "w") as f:
+        f.write(METRICS_TOKEN + "\n")
+    small = harness.ExtraHub(st, {"limits": {"max_body_bytes": 4096},
+                                  "metrics": {"token_file": token_file}}, "hub-small-body")
     try:
         tok = st.token()
         auth = [("Authorization", "Bearer " + tok)]
+        jh = [("Content-Type", "application/json")]
         code, second = enroll_second_device(st, "K8")
         revoked_tok = second["token"]
         r = st.pull(revoked_tok)
@@ -92,10 +101,10 @@ def test_hub_bad_input(st):
         huge = '{"orders": [], "pad": "' + "x" * (1024 * 1024 + 10) + '"}'
         cases = [
             # (label, method, path, body, headers, status, code, hub url or None)
-            ("malformed JSON", "POST", "/v1/sync/push", '{"orders": [', auth, 400, "bad_request", None),
-            ("not JSON at all", "POST", "/v1/sync/push", "orders please", auth, 400, "bad_request", None),
-            ("empty body", "POST", "/v1/sync/push", "", auth, 400, "bad_request", None),
-            ("array body", "POST", "/v1/sync/push", "[]", auth, 400, "bad_request", None),
+            ("malformed JSON", "POST", "/v1/sync/push", '{"orders": [', auth + jh, 400, "bad_request", None),
+            ("not JSON at all", "POST", "/v1/sync/push", "orders please", auth + jh, 400, "bad_request", None),
+            ("empty body", "POST", "/v1/sync/push", "", auth + jh, 400, "bad_request", None),
+            ("array body", "POST", "/v1/sync/push", "[]", auth + jh, 400, "bad_request", None),
             ("orders not an array", "POST", "/v1/sync/push", {"orders": "x"}, auth, 400, "bad_request", None),
             ("quantity as string", "POST", "/v1/sync/push",
              mutate(st, lambda b, o: o["lines"][0].__setitem__("quantity", "1")), auth, 400, "bad_request", None),
@@ -157,7 +166,24 @@ def test_hub_bad_input(st):
             ("enroll without code", "POST", "/v1/enroll", {"device_name": "x"}, [], 400, "bad_request", None),
             ("enroll unknown field", "POST", "/v1/enroll", {"code": code, "tenant_id": st.tenant}, [], 400,
              "bad_request", None),
-            ("enroll malformed JSON", "POST", "/v1/enroll", "{code:", [], 400, "bad_request", None),
+            ("enroll malformed JSON", "POST", "/v1/enroll", "{code:", jh, 400, "bad_request", None),
+            # Bodies are read as UTF-8 JSON: anything not labelled so is refused before it is read.
+            ("push as text/plain", "POST", "/v1/sync/push", json.dumps({"orders": [valid_wire_order(st)]}),
+             auth + [("Content-Type", "text/plain")], 415, "unsupported_media_type", None),
+            ("push without Content-Type", "POST", "/v1/sync/push",
+             json.dumps({"orders": [valid_wire_order(st)]}), auth, 415, "unsupported_media_type", None),
+            ("push in latin-1", "POST", "/v1/sync/push", json.dumps({"orders": [valid_wire_order(st)]}),
+             auth + [("Content-Type", "application/json; charset=latin-1")], 415, "unsupported_media_type",
+             None),
+            ("push with two Content-Types", "POST", "/v1/sync/push",
+             json.dumps({"orders": [valid_wire_order(st)]}), auth + jh + jh, 415, "unsupported_media_type",
+             None),
+            ("enroll as text/plain", "POST", "/v1/enroll", json.dumps({"code": code}),
+             [("Content-Type", "text/plain")], 415, "unsupported_media_type", None),
+            ("metrics, unauthenticated, on a hub with a metrics token", "GET", "/metrics", None, [], 401,
+             "unauthorized", small.url),
+            ("metrics with the wrong token", "GET", "/metrics", None,
+             [("Authorization", "Bearer " + "w" * 32)], 401, "unauthorized", small.url),
             ("unknown path", "GET", "/v1/sync/nothing", None, auth, 404, "not_found", None),
             ("wrong method on push", "GET", "/v1/sync/push", None, auth, 405, "method_not_allowed", None),
             ("wrong method on pull", "POST", "/v1/sync/pull", "{}", auth, 405, "method_not_allowed", None),
@@ -188,6 +214,21 @@ def test_hub_bad_input(st):
         check(r.status == 200 and r.json()["results"][0]["result"] == "accepted", "a valid push: %r" % r)
         r = st.hub("POST", "/v1/sync/push", {"orders": [valid_wire_order(st)]}, auth, url=small.url)
         check(r.status == 200, "a push under the small hub's limit: %r" % r)
+        # RFC 7235: the scheme is case-insensitive.
+        for scheme in ("bearer", "BEARER"):
+            r = st.hub("GET", "/v1/sync/pull?cursor=" + harness.urlquote(cursor), None,
+                       [("Authorization", scheme + " " + tok)])
+            check(r.status == 200, "a pull with the scheme %r: %r" % (scheme, r))
+        # /metrics names no tenant; with a token configured it needs it; /healthz and /readyz stay open.
+        r = st.hub("GET", "/metrics")
+        check(r.status == 200 and b"larder_hub_orders_total" in r.body, "GET /metrics: %r" % r)
+        check(st.tenant.encode() not in r.body, "GET /metrics shows the tenant id")
+        r = st.hub("GET", "/metrics", headers=[("Authorization", "bearer " + METRICS_TOKEN)], url=small.url)
+        check(r.status == 200 and b"larder_hub_http_requests_total" in r.body, "GET /metrics with its token: %r" % r)
+        for url in (st.hub_url, small.url):
+            for path in ("/healthz", "/readyz"):
+                r = st.hub("GET", path, url=url)
+                check(r.status == 200, "GET %s on %s: %r" % (path, url, r))
         log("hub bad input: %d cases" % len(cases))
     finally:
         small.stop()
@@ -364,9 +405,60 @@ def test_node_form_body_is_unsupported_media_type(st):
     expect_error(r, 415, "unsupported_media_type", "POST orders with a form-encoded body")
 
 
+def test_hub_cli_bad_input(st):
+    """The admin CLI and plain SQL refuse what the node could not use, with a clear message."""
+    cli = lambda *args: st.hub_cli(*args, check_rc=False)  # noqa: E731
+    # A location the node could not parse (its menu would fail): refused, nothing stored.
+    before = st.psql("SELECT count(*) FROM locations")
+    for extra, want in [(["--timezone", "posixrules"], "timezone 'posixrules' is not accepted"),
+                        (["--timezone", "posix/Europe/Paris"], "timezone 'posix/Europe/Paris' is not accepted"),
+                        (["--timezone", "Factory"], "timezone 'Factory' is not accepted"),
+                        (["--opening-hours", '{"monday": [["08:00", "22:00"]]}'],
+                         'opening_hours has the key "monday"'),
+                        (["--opening-hours", '{"mon": [["25:00", "26:00"]]}'], 'opening_hours.mon[0][0] is "25:00"'),
+                        (["--opening-hours", '{"mon": [["8:00", "22:00"]]}'], 'opening_hours.mon[0][0] is "8:00"')]:
+        rc, _, err = cli("location", "add", "--db", st.hub_db, "--tenant", st.tenant, "--name", "Bad", *extra)
+        check(rc == 1 and want in err and "SQLSTATE" not in err, "location add %r: exit %d, %r" % (extra, rc, err))
+    for tz, hours in [("Factory", "{}"), ("UTC", '{"mon": [["8:00", "22:00"]]}')]:
+        try:
+            st.psql("INSERT INTO locations (tenant_id, id, name, timezone, opening_hours) VALUES "
+                    "('%s', '%s', 'SQL', '%s', '%s')" % (st.tenant, uuid7(), tz, hours))
+        except harness.TestFailure as e:
+            check("timezone 'Factory'" in str(e) or "opening_hours.mon[0][0]" in str(e),
+                  "the SQL refusal does not name the field: %s" % e)
+        else:
+            raise harness.TestFailure("SQL stored a location with timezone %r, opening_hours %r" % (tz, hours))
+    check(st.psql("SELECT count(*) FROM locations") == before, "a refused location was stored")
+    st.menu()
+
+    # purge as the hub role would see no tenant: refused, naming the role it needs.
+    rc, out, err = cli("purge", "--db", st.hub_db, "--retention-days", "7")
+    check(rc == 1 and "must run as the schema owner, larder_owner" in err and "purged" not in out,
+          "purge as larder_hub: exit %d, %r %r" % (rc, out, err))
+    for days in ["-1", "3651", "99999999999999999999"]:
+        rc, out, err = cli("purge", "--db", st.owner_db, "--retention-days", days)
+        check(rc != 0 and "--retention-days: must be a whole number of days from 0 to 3650" in err,
+              "purge --retention-days %s: exit %d, %r" % (days, rc, err))
+
+    # completed and cancelled are final: the kitchen cannot cancel a completed order.
+    r = st.place_order()
+    check(r.status == 201, "an order: %r" % r)
+    oid = r.json()["id"]
+    wait_until(lambda: st.central_order_counts([oid])[oid] == 1, 30, what="the order at the hub")
+    st.hub_cli("order", "status", "--db", st.hub_db, "--tenant", st.tenant, oid, "completed")
+    rc, _, err = cli("order", "status", "--db", st.hub_db, "--tenant", st.tenant, oid, "cancelled")
+    check(rc == 1 and "is completed, a final status; it cannot become cancelled" in err,
+          "cancelling a completed order: exit %d, %r" % (rc, err))
+    wait_until(lambda: st.node("GET", st.tpath("/orders/" + oid)).json()["status"] == "completed", 15,
+               what="completed on the node")
+    check(st.psql("SELECT status FROM orders WHERE id = '%s'" % oid) == [["completed"]],
+          "the hub's order is no longer completed")
+
+
 if __name__ == "__main__":
     sys.exit(harness.main([
         test_hub_bad_input,
+        test_hub_cli_bad_input,
         test_node_bad_input,
         test_node_form_body_is_unsupported_media_type,
     ]))

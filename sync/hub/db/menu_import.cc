@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <regex>
 #include <set>
@@ -14,14 +16,22 @@ namespace {
 
 using nlohmann::json;
 
-// One field of one table: name, type, required, default, minimum.
+// The largest price or price delta, in minor units. The node refuses a menu
+// with larger amounts (kMaxAmountMinor in node/pricing/tax.h, the same
+// number), and with quantities of at most 99 no sum of such amounts can
+// overflow int64 there.
+constexpr std::int64_t kMaxPriceMinor = 1'000'000'000'000;
+constexpr std::int64_t kMaxNameChars = 200;
+
+// One field of one table: name, type, required, default, bounds (integers).
 enum class Kind { kUuid, kOptUuid, kText, kOptText, kInt, kBool, kDayparts, kSelection };
 struct Field {
   const char* name;
   Kind kind;
   bool required;
   json fallback;
-  std::int64_t min = INT64_MIN;
+  std::int64_t min = INT32_MIN;
+  std::int64_t max = INT32_MAX;
 };
 
 struct Table {
@@ -42,7 +52,7 @@ const std::vector<Table>& tables() {
       {"items",
        {{"id", Kind::kUuid, true, nullptr}, {"category_id", Kind::kUuid, true, nullptr},
         {"name", Kind::kText, true, nullptr}, {"description", Kind::kText, false, ""},
-        {"price_minor", Kind::kInt, true, nullptr, 0}, {"available", Kind::kBool, false, true},
+        {"price_minor", Kind::kInt, true, nullptr, 0, kMaxPriceMinor}, {"available", Kind::kBool, false, true},
         {"image_url", Kind::kOptText, false, nullptr}, {"sort_order", Kind::kInt, false, 0}}},
       {"modifiers",
        {{"id", Kind::kUuid, true, nullptr}, {"name", Kind::kText, true, nullptr},
@@ -50,7 +60,7 @@ const std::vector<Table>& tables() {
         {"max_choices", Kind::kInt, false, 1, 0}}},
       {"options",
        {{"id", Kind::kUuid, true, nullptr}, {"modifier_id", Kind::kUuid, true, nullptr},
-        {"name", Kind::kText, true, nullptr}, {"price_delta_minor", Kind::kInt, false, 0},
+        {"name", Kind::kText, true, nullptr}, {"price_delta_minor", Kind::kInt, false, 0, -kMaxPriceMinor, kMaxPriceMinor},
         {"is_default", Kind::kBool, false, false}, {"available", Kind::kBool, false, true},
         {"sort_order", Kind::kInt, false, 0}}},
       {"item_modifiers",
@@ -60,17 +70,75 @@ const std::vector<Table>& tables() {
   return t;
 }
 
+// Length of `s` in Unicode code points, or -1 when it is not well-formed
+// UTF-8 (overlong forms, surrogates and values above U+10FFFF included);
+// then *bad_at, when given, is the offset of the first bad sequence.
+std::int64_t utf8_length(const std::string& s, std::size_t* bad_at = nullptr) {
+  std::int64_t n = 0;
+  for (std::size_t i = 0; i < s.size(); ++n) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xe ? 3 : (b >> 3) == 0x1e ? 4 : 0;
+    bool ok = len != 0 && i + len <= s.size();
+    std::uint32_t cp = len == 1 ? b : b & (0x7f >> len);
+    for (std::size_t k = 1; ok && k < len; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      ok = (c & 0xc0) == 0x80;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    static const std::uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+    ok = ok && cp >= kMinForLength[len] && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff);
+    if (!ok) {
+      if (bad_at != nullptr) *bad_at = i;
+      return -1;
+    }
+    i += len;
+  }
+  return n;
+}
+
+// A name: well-formed UTF-8, 1..kMaxNameChars code points, no control
+// characters (a NUL cannot be stored by PostgreSQL at all; the others have
+// no place on a kiosk screen or a receipt). "" or the reason.
+std::string check_name(const std::string& s) {
+  const std::int64_t chars = utf8_length(s);
+  if (chars < 0) return " must be valid UTF-8";
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return " must not hold control characters (U+0000 to U+001F, U+007F)";
+    }
+  }
+  if (chars < 1 || chars > kMaxNameChars) return " must be 1 to " + std::to_string(kMaxNameChars) + " characters";
+  return "";
+}
+
+// Other text: well-formed UTF-8 without NUL, which PostgreSQL cannot store
+// (newlines and tabs are fine in a description). "" or the reason.
+std::string check_text(const std::string& s) {
+  if (utf8_length(s) < 0) return " must be valid UTF-8";
+  if (s.find('\0') != std::string::npos) return " must not hold a NUL character (U+0000)";
+  return "";
+}
+
 std::string check_dayparts(const json& v, const std::string& path) {
-  static const std::set<std::string> days = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  static const std::vector<std::string> days = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
   static const std::regex hhmm("([01][0-9]|2[0-3]):[0-5][0-9]");
   if (!v.is_array()) return path + " must be an array";
   for (std::size_t i = 0; i < v.size(); ++i) {
     std::string p = path + "[" + std::to_string(i) + "]";
     const json& d = v[i];
     if (!d.is_object()) return p + " must be an object";
+    for (auto it = d.begin(); it != d.end(); ++it) {
+      if (it.key() != "days" && it.key() != "start" && it.key() != "end") {
+        return p + "." + it.key() + " is not a field of dayparts";
+      }
+    }
     if (!d.contains("days") || !d["days"].is_array() || d["days"].empty()) return p + ".days must be a non-empty array";
+    std::set<std::string> seen;
     for (const json& day : d["days"]) {
-      if (!day.is_string() || !days.count(day.get<std::string>())) return p + ".days must hold mon..sun";
+      if (!day.is_string() || std::find(days.begin(), days.end(), day.get<std::string>()) == days.end()) {
+        return p + ".days must hold mon..sun";
+      }
+      if (!seen.insert(day.get<std::string>()).second) return p + ".days repeats " + day.dump();
     }
     for (const char* k : {"start", "end"}) {
       if (!d.contains(k) || !d[k].is_string() || !std::regex_match(d[k].get<std::string>(), hhmm)) {
@@ -106,22 +174,23 @@ std::string check_row(const Table& t, std::size_t index, const json& in, json* o
         if (!v.is_null() && (!v.is_string() || !is_uuid(v.get<std::string>()))) return p + " must be a UUID or null";
         break;
       case Kind::kText:
-        if (!v.is_string()) return p + " must be a string";
-        if (std::string(f.name) == "name" && (v.get<std::string>().empty() || v.get<std::string>().size() > 200)) {
-          return p + " must be 1 to 200 characters";
-        }
+      case Kind::kOptText: {
+        if (f.kind == Kind::kOptText && v.is_null()) break;
+        if (!v.is_string()) return p + (f.kind == Kind::kText ? " must be a string" : " must be a string or null");
+        std::string e = std::string(f.name) == "name" ? check_name(v.get<std::string>())
+                                                      : check_text(v.get<std::string>());
+        if (!e.empty()) return p + e;
         break;
-      case Kind::kOptText:
-        if (!v.is_null() && !v.is_string()) return p + " must be a string or null";
-        break;
-      case Kind::kInt:
+      }
+      case Kind::kInt: {
         if (!v.is_number_integer()) return p + " must be an integer";
-        if (v.get<std::int64_t>() < f.min) return p + " must be >= " + std::to_string(f.min);
-        if (std::string(f.name) != "price_minor" && std::string(f.name) != "price_delta_minor" &&
-            (v.get<std::int64_t>() > INT32_MAX || v.get<std::int64_t>() < INT32_MIN)) {
-          return p + " is out of range";
-        }
+        // An unsigned value above INT64_MAX would wrap in get<int64_t>().
+        const bool huge = v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX);
+        const std::int64_t n = huge ? INT64_MAX : v.get<std::int64_t>();
+        if (n < f.min) return p + " must be >= " + std::to_string(f.min);
+        if (n > f.max) return p + " must be <= " + std::to_string(f.max);
         break;
+      }
       case Kind::kBool:
         if (!v.is_boolean()) return p + " must be true or false";
         break;
@@ -136,8 +205,16 @@ std::string check_row(const Table& t, std::size_t index, const json& in, json* o
     }
     (*out)[f.name] = v;
   }
-  if (std::string(t.name) == "modifiers" && (*out)["max_choices"].get<std::int64_t>() < (*out)["min_choices"].get<std::int64_t>()) {
-    return path + ".max_choices must be >= min_choices";
+  if (std::string(t.name) == "modifiers") {
+    const json& o = *out;
+    if (o["max_choices"].get<std::int64_t>() < o["min_choices"].get<std::int64_t>()) {
+      return path + ".max_choices must be >= min_choices";
+    }
+    // The node lets a single selection take at most one option, so a
+    // minimum above 1 could never be met.
+    if (o["selection"] == "single" && o["min_choices"].get<std::int64_t>() > 1) {
+      return path + ".min_choices must be 0 or 1 for a single selection";
+    }
   }
   return "";
 }
@@ -180,6 +257,19 @@ std::string validate(const json& doc, std::map<std::string, json>* rows) {
       if (!ids[r.target].count(list[i][r.field].get<std::string>())) {
         return std::string(r.table) + "[" + std::to_string(i) + "]." + r.field + " names no entry of " + r.target;
       }
+    }
+  }
+  // A modifier must have options enough for its minimum (unavailable ones
+  // count: availability changes during the day, the menu does not).
+  std::map<std::string, std::int64_t> options_of;
+  for (const json& o : (*rows)["options"]) ++options_of[o["modifier_id"].get<std::string>()];
+  const json& modifiers = (*rows)["modifiers"];
+  for (std::size_t i = 0; i < modifiers.size(); ++i) {
+    const std::int64_t min = modifiers[i]["min_choices"].get<std::int64_t>();
+    const std::int64_t have = options_of[modifiers[i]["id"].get<std::string>()];
+    if (min > have) {
+      return "modifiers[" + std::to_string(i) + "].min_choices is " + std::to_string(min) + " but the modifier has " +
+             std::to_string(have) + (have == 1 ? " option" : " options");
     }
   }
   return "";
@@ -250,6 +340,14 @@ const std::map<std::string, Sql>& statements() {
 
 Result<MenuImportStats> import_menu(PgConnection& conn, const std::string& tenant_id,
                                     const std::string& document) {
+  // Checked before parsing so the error says where; the JSON parser would
+  // refuse it too, less plainly.
+  std::size_t bad_at = 0;
+  if (utf8_length(document, &bad_at) < 0) {
+    const auto line = 1 + std::count(document.begin(), document.begin() + static_cast<std::ptrdiff_t>(bad_at), '\n');
+    return invalid_argument("the menu document is not valid UTF-8 (byte " + std::to_string(bad_at) + ", line " +
+                            std::to_string(line) + ")");
+  }
   json doc;
   try {
     doc = json::parse(document);

@@ -3,8 +3,10 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "base/uuid.h"
+#include "sync/hub/db/pg_error.h"
 #include "sync/hub/db/tenant_transaction.h"
 
 namespace larder::hub::db {
@@ -12,8 +14,30 @@ namespace {
 
 using nlohmann::json;
 
-const std::set<std::string> kStatuses = {"placed", "accepted",  "in_progress",
-                                         "ready",  "completed", "cancelled"};
+// In the order an order moves through them; the last two are final
+// (migrations/007_final_order_status.sql enforces the same).
+constexpr std::string_view kStatuses[] = {"placed", "accepted",  "in_progress",
+                                          "ready",  "completed", "cancelled"};
+
+int status_rank(std::string_view status) {
+  for (int i = 0; i < 6; ++i) {
+    if (kStatuses[i] == status) return i;
+  }
+  return -1;
+}
+
+bool is_final(std::string_view status) { return status == "completed" || status == "cancelled"; }
+
+// What the node is told when PostgreSQL refused an order's data: the kind of
+// problem, never PostgreSQL's own text (that goes to the hub's log and the
+// events row, IngestResult::detail).
+std::string refused_data_reason(const Status& s) {
+  const std::string state = sqlstate_of(s);
+  if (state == "22007" || state == "22008") return "placed_at is not a real date and time";
+  if (state == "22003") return "a number is out of the range the hub stores";
+  if (state == "22001") return "a text is longer than the hub stores";
+  return "the hub's database refused the order's data";
+}
 
 // Items and options must be the tenant's (RLS hides every other tenant's
 // rows), live or deleted since: a tombstone in the feed (the node sold it
@@ -262,7 +286,8 @@ class PushStore {
     if (!is_data_error(s)) return s;
     LARDER_RETURN_IF_ERROR(tx_.exec("ROLLBACK TO SAVEPOINT larder_order").status());
     results_[i].outcome = IngestOutcome::kRejected;
-    results_[i].reason = "invalid: " + s.message();
+    results_[i].reason = "invalid: " + refused_data_reason(s);
+    results_[i].detail = s.message();
     return Status::ok();
   }
 
@@ -270,10 +295,9 @@ class PushStore {
     json rows = json::array();
     for (std::size_t i = 0; i < orders_.size(); ++i) {
       if (results_[i].outcome != IngestOutcome::kRejected) continue;
-      rows.push_back(
-          {{"subject", results_[i].order_id},
-           {"detail",
-            {{"reason", results_[i].reason}, {"order", without_nul(orders_[i].document)}}}});
+      json detail = {{"reason", results_[i].reason}, {"order", without_nul(orders_[i].document)}};
+      if (!results_[i].detail.empty()) detail["database_error"] = results_[i].detail;
+      rows.push_back({{"subject", results_[i].order_id}, {"detail", std::move(detail)}});
     }
     if (rows.empty()) return Status::ok();
     return tx_
@@ -318,19 +342,33 @@ Result<IngestResult> ingest_order(PgConnection& conn, const DeviceIdentity& devi
 
 Status set_order_status(PgConnection& conn, const std::string& tenant_id,
                         const std::string& order_id, const std::string& status) {
-  if (!kStatuses.count(status)) return invalid_argument("unknown order status '" + status + "'");
+  if (status_rank(status) < 0) {
+    return invalid_argument("unknown order status '" + status +
+                            "' (placed, accepted, in_progress, ready, completed, cancelled)");
+  }
   if (!is_uuid(order_id)) return invalid_argument("order id '" + order_id + "' is not a UUID");
   return run_for_tenant(conn, tenant_id, [&](Transaction& tx) -> Status {
     LARDER_ASSIGN_OR_RETURN(
         PgResult r, tx.exec("SELECT status FROM orders WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
                             {tenant_id, order_id}));
     if (r.rows() == 0) return not_found("tenant " + tenant_id + " has no order " + order_id);
-    // The orders_status_forward trigger refuses a move backwards (LD412).
+    const std::string current(r.get(0, "status"));
+    if (current == status) return Status::ok();
+    if (is_final(current)) {
+      return failed_precondition("order " + order_id + " is " + current +
+                                 ", a final status; it cannot become " + status);
+    }
+    if (status_rank(status) < status_rank(current)) {
+      return failed_precondition("order " + order_id + " is " + current +
+                                 "; it cannot move back to " + status);
+    }
+    // The orders_status_forward trigger refuses the same moves (LD412) for
+    // every writer; the row lock above means it cannot disagree here.
     auto updated = tx.exec("UPDATE orders SET status = $3 WHERE tenant_id = $1 AND id = $2",
                            {tenant_id, order_id, status});
     if (!updated.is_ok() && updated.status().code() == Code::kFailedPrecondition) {
-      return failed_precondition("order " + order_id + " is " + std::string(r.get(0, "status")) +
-                                 "; it cannot move back to " + status);
+      return failed_precondition("order " + order_id + " is " + current + "; it cannot become " +
+                                 status);
     }
     return updated.status();
   });

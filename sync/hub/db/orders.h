@@ -12,10 +12,13 @@
 //              stored order is left unchanged), an order for another tenant
 //              or location than the device's, an item or option unknown to
 //              the tenant, or invalid data (names the path, e.g.
-//              "items[0].quantity must be >= 1"). Nothing of it is stored;
-//              the rejection is recorded in events (kind "order_rejected",
-//              with the reason and the document) so nothing is dropped
-//              silently.
+//              "items[0].quantity must be >= 1"; for data only PostgreSQL
+//              refuses, the kind of problem, e.g. "invalid: placed_at is
+//              not a real date and time", never PostgreSQL's own text,
+//              which is in `detail`). Nothing of it is stored; the
+//              rejection is recorded in events (kind "order_rejected", with
+//              the reason, the document and any database_error) so nothing
+//              is dropped silently.
 // The push is stored in one tenant-scoped transaction (a few statements for
 // all its orders, not a dozen per order), so the location's feed counter is
 // taken once per push. An order that PostgreSQL itself refuses (a value out
@@ -44,7 +47,10 @@ enum class IngestOutcome { kAccepted, kDuplicate, kRejected };
 struct IngestResult {
   IngestOutcome outcome = IngestOutcome::kRejected;
   std::string order_id;
-  std::string reason;  // for kRejected
+  std::string reason;  // for kRejected; sent to the node
+  // For an order PostgreSQL itself refused: its message (SQLSTATE included),
+  // for the hub's log and the events row; never sent to the node.
+  std::string detail;
 };
 
 // One result per order, in the order given.
@@ -55,9 +61,13 @@ Result<std::vector<IngestResult>> ingest_orders(PgConnection& conn, const Device
 Result<IngestResult> ingest_order(PgConnection& conn, const DeviceIdentity& device,
                                   const nlohmann::json& order);
 
-// Moves an order forward. Same status: OK, no change. Backwards:
+// Moves an order forward: placed < accepted < in_progress < ready <
+// completed | cancelled. Same status: OK, no change. Backwards:
 // kFailedPrecondition "order X is ready; it cannot move back to accepted".
-// Unknown order: kNotFound. Unknown status: kInvalidArgument.
+// Out of a final status (completed and cancelled are both final):
+// kFailedPrecondition "order X is completed, a final status; it cannot
+// become cancelled". Unknown order: kNotFound. Unknown status:
+// kInvalidArgument.
 Status set_order_status(PgConnection& conn, const std::string& tenant_id,
                         const std::string& order_id, const std::string& status);
 

@@ -155,8 +155,9 @@ TEST_CASE(
   CHECK(r[4].reason == "invalid: items[1].options[0].option_id is not an option of this tenant");
   CHECK(r[5].reason == "order is for another location than the device's");
   CHECK(r[6].outcome == IngestOutcome::kRejected);
-  CHECK(r[6].reason.find("invalid: ") == 0);
-  CHECK(r[6].reason.find("out of range") != std::string::npos);
+  // The node is told what is wrong, never PostgreSQL's text (kept in detail).
+  CHECK(r[6].reason == "invalid: placed_at is not a real date and time");
+  CHECK(r[6].detail.find("SQLSTATE 22008") != std::string::npos);
   CHECK(r[7].outcome == IngestOutcome::kDuplicate);
   CHECK(r[8].outcome == IngestOutcome::kDuplicate);
   CHECK(r[9].outcome == IngestOutcome::kAccepted);
@@ -175,7 +176,8 @@ TEST_CASE(
   // Every rejection recorded, in push order, with its reason and document.
   auto tx = Transaction::begin_for_tenant(conn, s.p.tenant);
   auto events = tx->exec(
-      "SELECT subject, detail->>'reason' AS reason, detail->'order'->>'number' AS number"
+      "SELECT subject, detail->>'reason' AS reason, detail->'order'->>'number' AS number,"
+      " coalesce(detail->>'database_error', '') AS database_error"
       " FROM events WHERE kind = 'order_rejected' ORDER BY id");
   REQUIRE(events.is_ok());
   REQUIRE(events->rows() == 5);
@@ -184,6 +186,7 @@ TEST_CASE(
     CHECK(events->get(k, "subject") == r[rejected[k]].order_id);
     CHECK(events->get(k, "reason") == r[rejected[k]].reason);
     CHECK(events->get(k, "number") == docs[rejected[k]]["number"].get<std::string>());
+    CHECK(events->get(k, "database_error") == r[rejected[k]].detail);
   }
   (void)tx->commit();
 

@@ -132,6 +132,49 @@ TEST_CASE("order status only moves forward") {
   CHECK(set_order_status(conn, other.p.tenant, order_id, "completed").code() == Code::kNotFound);
 }
 
+TEST_CASE("regression: completed and cancelled are both final, through the CLI path and SQL") {
+  PgConnection conn = ops_test::hub();
+  Shop s = open_shop(conn, 706);
+  const std::string done = "01900000-0000-7000-8000-000000000020";
+  const std::string dropped = "01900000-0000-7000-8000-000000000021";
+  for (const std::string& id : {done, dropped}) {
+    REQUIRE(ingest_order(conn, s.device, order_for(s, 706, id))->outcome ==
+            IngestOutcome::kAccepted);
+  }
+  REQUIRE(set_order_status(conn, s.p.tenant, done, "completed").is_ok());
+  REQUIRE(set_order_status(conn, s.p.tenant, dropped, "cancelled").is_ok());
+  CHECK(set_order_status(conn, s.p.tenant, done, "completed").is_ok());  // same status: no change
+  Status cancel = set_order_status(conn, s.p.tenant, done, "cancelled");
+  CHECK(cancel.code() == Code::kFailedPrecondition);
+  CHECK(cancel.message() ==
+        "order " + done + " is completed, a final status; it cannot become cancelled");
+  Status complete = set_order_status(conn, s.p.tenant, dropped, "completed");
+  CHECK(complete.code() == Code::kFailedPrecondition);
+  CHECK(complete.message() ==
+        "order " + dropped + " is cancelled, a final status; it cannot become completed");
+  CHECK(set_order_status(conn, s.p.tenant, dropped, "ready").code() == Code::kFailedPrecondition);
+  // Whoever writes: the trigger refuses the same moves (LD412).
+  for (const auto& [id, to] : {std::pair{done, "cancelled"}, std::pair{dropped, "completed"}}) {
+    CAPTURE(to);
+    auto tx = Transaction::begin_for_tenant(conn, s.p.tenant);
+    REQUIRE(tx.is_ok());
+    auto r = tx->exec("UPDATE orders SET status = $2 WHERE id = $1", {id, to});
+    CHECK(r.status().code() == Code::kFailedPrecondition);
+    CHECK(r.status().message().find("a final status") != std::string::npos);
+  }
+  CHECK(count(conn, s.p.tenant,
+              "SELECT count(*) AS n FROM orders WHERE (id = '" + done +
+                  "' AND status = 'completed')"
+                  " OR (id = '" +
+                  dropped + "' AND status = 'cancelled')") == 2);
+  // A status not yet final still moves to either.
+  const std::string open = "01900000-0000-7000-8000-000000000022";
+  REQUIRE(ingest_order(conn, s.device, order_for(s, 706, open))->outcome ==
+          IngestOutcome::kAccepted);
+  CHECK(set_order_status(conn, s.p.tenant, open, "ready").is_ok());
+  CHECK(set_order_status(conn, s.p.tenant, open, "cancelled").is_ok());
+}
+
 }  // namespace
 TEST_CASE("the diner's note and the tax basis are stored and are part of the content") {
   PgConnection conn = ops_test::hub();
@@ -145,7 +188,8 @@ TEST_CASE("the diner's note and the tax basis are stored and are part of the con
   REQUIRE_MESSAGE(first.is_ok(), first.status().to_string());
   CHECK(first->outcome == IngestOutcome::kAccepted);
   CHECK(count(conn, s.p.tenant,
-              "SELECT count(*) AS n FROM orders WHERE note = 'no onions, please' AND tax_rate_bp = 800") == 1);
+              "SELECT count(*) AS n FROM orders WHERE note = 'no onions, please' AND tax_rate_bp = "
+              "800") == 1);
   json changed = order;
   changed["note"] = "extra onions";
   auto second = ingest_order(conn, s.device, changed);

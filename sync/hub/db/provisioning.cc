@@ -5,6 +5,7 @@
 #include "base/uuid.h"
 #include "sync/hub/db/credentials.h"
 #include "sync/hub/db/feed.h"
+#include "sync/hub/db/location_rules.h"
 #include "sync/hub/db/tenant_transaction.h"
 
 namespace larder::hub::db {
@@ -32,29 +33,46 @@ Status add_tenant(PgConnection& conn, const TenantSpec& spec) {
     return invalid_argument("brand_color '" + *spec.brand_color + "' is not #RRGGBB");
   }
   return run_for_tenant(conn, spec.id, [&](Transaction& tx) {
-    return tx.exec("INSERT INTO tenants (tenant_id, name, currency, brand_color, logo_url)"
-                   " VALUES ($1, $2, $3, $4, $5)",
-                   {spec.id, spec.name, spec.currency, spec.brand_color, spec.logo_url})
-        .status()
-        .with_context("adding tenant " + spec.id);
+    Status s = tx.exec(
+                     "INSERT INTO tenants (tenant_id, name, currency, brand_color, logo_url)"
+                     " VALUES ($1, $2, $3, $4, $5)",
+                     {spec.id, spec.name, spec.currency, spec.brand_color, spec.logo_url})
+                   .status();
+    if (s.code() == Code::kAlreadyExists)
+      return already_exists("tenant " + spec.id + " already exists");
+    return s.with_context("adding tenant " + spec.id);
   });
 }
 
 Status add_location(PgConnection& conn, const LocationSpec& spec) {
   LARDER_RETURN_IF_ERROR(require_uuid(spec.id, "location id"));
-  if (spec.tax_rate_bp < 0 || spec.tax_rate_bp > 100000) {
-    return invalid_argument("tax_rate_bp " + std::to_string(spec.tax_rate_bp) + " is outside 0..100000");
+  if (spec.name.empty() || spec.name.size() > 200) {
+    return invalid_argument("location name must be 1 to 200 characters");
   }
+  if (spec.tax_rate_bp < 0 || spec.tax_rate_bp > 100000) {
+    return invalid_argument("tax_rate_bp " + std::to_string(spec.tax_rate_bp) +
+                            " is outside 0..100000");
+  }
+  // What larder-node could not parse is refused here (location_rules.h),
+  // before PostgreSQL's trigger would refuse it with the same words.
+  std::string hours = opening_hours_problem(spec.opening_hours_json);
+  if (!hours.empty()) return invalid_argument(hours);
   return run_for_tenant(conn, spec.tenant_id, [&](Transaction& tx) -> Status {
-    LARDER_ASSIGN_OR_RETURN(PgResult tz, tx.exec("SELECT 1 FROM pg_timezone_names WHERE name = $1",
-                                                 {spec.timezone}));
-    if (tz.rows() == 0) return invalid_argument("unknown time zone '" + spec.timezone + "'");
-    return tx.exec("INSERT INTO locations (tenant_id, id, name, timezone, opening_hours,"
-                   " tax_rate_bp, tax_inclusive) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)",
-                   {spec.tenant_id, spec.id, spec.name, spec.timezone, spec.opening_hours_json,
-                    std::to_string(spec.tax_rate_bp), spec.tax_inclusive ? "true" : "false"})
-        .status()
-        .with_context("adding location " + spec.id + " to tenant " + spec.tenant_id);
+    LARDER_ASSIGN_OR_RETURN(std::string tz, timezone_problem(tx, spec.timezone));
+    if (!tz.empty()) return invalid_argument(tz);
+    LARDER_ASSIGN_OR_RETURN(
+        PgResult tenant, tx.exec("SELECT 1 FROM tenants WHERE tenant_id = $1", {spec.tenant_id}));
+    if (tenant.rows() == 0) return not_found("tenant " + spec.tenant_id + " does not exist");
+    Status s = tx.exec(
+                     "INSERT INTO locations (tenant_id, id, name, timezone, opening_hours,"
+                     " tax_rate_bp, tax_inclusive) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)",
+                     {spec.tenant_id, spec.id, spec.name, spec.timezone, spec.opening_hours_json,
+                      std::to_string(spec.tax_rate_bp), spec.tax_inclusive ? "true" : "false"})
+                   .status();
+    if (s.code() == Code::kAlreadyExists) {
+      return already_exists("tenant " + spec.tenant_id + " already has location " + spec.id);
+    }
+    return s.with_context("adding location " + spec.id + " to tenant " + spec.tenant_id);
   });
 }
 

@@ -73,4 +73,26 @@ Status check_hub_role_is_safe(PgConnection& conn) {
   return Status::ok();
 }
 
+Status require_schema_owner(PgConnection& conn, const std::string& command) {
+  LARDER_ASSIGN_OR_RETURN(
+      PgResult r,
+      conn.exec("SELECT current_user AS me, o.rolname AS owner,"
+                "       pg_has_role(current_user, c.relowner, 'USAGE') AS owns,"
+                "       (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS super"
+                "  FROM pg_class c JOIN pg_roles o ON o.oid = c.relowner"
+                " WHERE c.oid = to_regclass('tenants')"));
+  if (r.rows() == 0) {
+    return failed_precondition(command +
+                               ": this database has no Larder schema (table tenants); "
+                               "run larder-hub migrate first");
+  }
+  if (r.get_bool(0, "owns") || r.get_bool(0, "super")) return Status::ok();
+  const std::string me(r.get(0, "me"));
+  const std::string owner(r.get(0, "owner"));
+  return permission_denied(command + " must run as the schema owner, " + owner +
+                           " (the role that ran larder-hub migrate), not " + me +
+                           ": row level security hides every tenant from " + me +
+                           ", so nothing would be done; use --db \"... user=" + owner + "\"");
+}
+
 }  // namespace larder::hub::db

@@ -13,6 +13,8 @@
 //
 // check_hub_role_is_safe() is run by `larder-hub serve` on its pool's first
 // connection: it refuses a role that could see across tenants.
+// require_schema_owner() is the opposite check, for admin work that must
+// see every tenant.
 //
 // Thread safety: functions; the connection is used by the calling thread.
 #pragma once
@@ -42,5 +44,13 @@ Status bootstrap_roles(PgConnection& superuser, const RolePasswords& passwords =
 // member of any role that is or does any of these (membership would let it
 // SET ROLE). kPermissionDenied naming the reason otherwise.
 Status check_hub_role_is_safe(PgConnection& conn);
+
+// OK when the connected role may do admin work across tenants (`purge`):
+// it owns the schema's tables (is larder_owner, or a member that inherits
+// it) or is a superuser. Otherwise kPermissionDenied saying which role is
+// needed: as larder_hub, row level security hides every tenant, and the
+// work would "succeed" having done nothing. kFailedPrecondition when the
+// database has no Larder schema. `command` names the work in the message.
+Status require_schema_owner(PgConnection& conn, const std::string& command);
 
 }  // namespace larder::hub::db

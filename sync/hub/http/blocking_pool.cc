@@ -86,8 +86,10 @@ void run_blocking(BlockingPool& pool, Responder responder, std::function<Respons
     try {
       responder.send(job());
     } catch (const std::exception& e) {
-      spdlog::error("blocking job threw: {}", e.what());
-      responder.send(Response::error(500, "internal_error", "the server failed to handle the request"));
+      Response r =
+          Response::error(500, "internal_error", "the server failed to handle the request");
+      r.log_cause = std::string("a blocking job threw: ") + e.what();
+      responder.send(std::move(r));
     }
   });
   if (!queued.is_ok()) {
@@ -96,6 +98,7 @@ void run_blocking(BlockingPool& pool, Responder responder, std::function<Respons
                                         ? "the server is busy; retry shortly"
                                         : "the server is shutting down; retry shortly");
     busy.headers.emplace_back("Retry-After", "1");
+    busy.log_cause = "blocking pool: " + queued.message();
     responder.send(std::move(busy));
   }
 }

@@ -107,6 +107,18 @@ struct HttpServer::Impl {
 
   void reject(tcp::socket& socket) {
     state.rejected.inc();
+    // Logged like every 5xx, but at most once a second: a flood of
+    // connections must not become a flood of log lines.
+    ++rejected_unlogged;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_reject_log >= std::chrono::seconds(1)) {
+      spdlog::error(
+          "answered 503 to {} new connection(s): {} connections open, the "
+          "limits.max_connections cap",
+          rejected_unlogged, state.open_connections.load());
+      rejected_unlogged = 0;
+      last_reject_log = now;
+    }
     boost::system::error_code ec;
     if (!state.tls) {
       // Best effort and non-blocking: a fresh socket's send buffer takes it.
@@ -129,6 +141,9 @@ struct HttpServer::Impl {
   std::vector<std::thread> threads;
   std::atomic<std::uint16_t> port{0};
   const std::string busy_response;
+  // On the acceptor's strand only.
+  std::uint64_t rejected_unlogged = 0;
+  std::chrono::steady_clock::time_point last_reject_log{};
   bool started = false;
   bool stopped = false;
 };

@@ -106,6 +106,9 @@ const std::vector<OptionSpec>& option_table() {
       {"long_poll.max_wait_ms", std::int64_t{60'000}, 1'000, 600'000, nullptr,
        [](HubConfig& c, const OptionValue& v) { c.long_poll_max_wait = as_ms(v); },
        "longest a pull may wait for a change before answering 'no change'"},
+      {"metrics.token_file", std::string(), 0, 0, check_optional_path,
+       [](HubConfig& c, const OptionValue& v) { c.metrics_token_file = as_string(v); },
+       "file holding the bearer token GET /metrics requires; \"\": /metrics needs none"},
   };
   return table;
 }

@@ -34,6 +34,7 @@ struct HubConfig {
   std::size_t worker_queue = 256;       // jobs waiting for a worker before 503
   std::string database_conninfo;        // libpq conninfo; not interpreted here
   std::chrono::milliseconds long_poll_max_wait{60'000};  // cap on a client's wait
+  std::string metrics_token_file;       // "": GET /metrics needs no token
 };
 
 // Parses TOML text; `source_name` (usually the path) prefixes every message.

@@ -30,6 +30,12 @@ struct Request {
   const std::string* query_param(std::string_view name) const;
   // The first value of a header (name compared case-insensitively), or nullptr.
   const std::string* header(std::string_view name) const;
+  // How many times a header appears (name compared case-insensitively).
+  std::size_t header_count(std::string_view name) const;
+  // The token of "Authorization: Bearer <token>", or "" when the header is
+  // absent or names another scheme. The scheme is case-insensitive (RFC
+  // 7235: "bearer x" is "Bearer x"); spaces around the token are dropped.
+  std::string bearer_token() const;
 };
 
 }  // namespace larder::hub::http

@@ -62,8 +62,10 @@ bool Exchange::cancelled() const {
 
 Responder::Core::~Core() {
   if (exchange) {
-    exchange->complete(Response::error(500, "handler_dropped_request",
-                                       "the request handler finished without answering"));
+    Response r = Response::error(500, "handler_dropped_request",
+                                 "the request handler finished without answering");
+    r.log_cause = "the request handler dropped its Responder without answering (a bug)";
+    exchange->complete(std::move(r));
   }
 }
 

@@ -18,6 +18,9 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
   std::string body;
+  // Why a 5xx was answered, for the hub's log (the server logs every 5xx
+  // with it); never sent. E.g. "pull for tenant T: <PostgreSQL's error>".
+  std::string log_cause;
 
   // A response with a JSON body the caller already serialized.
   static Response json(int status, std::string body);

@@ -1,7 +1,5 @@
 #include "sync/hub/http/router.h"
 
-#include <spdlog/spdlog.h>
-
 #include <exception>
 #include <utility>
 
@@ -35,14 +33,17 @@ const std::string& Router::dispatch(Request request, Responder responder) const 
     responder.send(std::move(r));
     return label;
   }
+  auto failed = [&responder](std::string cause) {
+    Response r = Response::error(500, "internal_error", "the server failed to handle the request");
+    r.log_cause = std::move(cause);  // logged by the session with the request
+    responder.send(std::move(r));
+  };
   try {
     by_method->second(std::move(request), responder);
   } catch (const std::exception& e) {
-    spdlog::error("handler for {} {} threw: {}", by_method->first, label, e.what());
-    responder.send(Response::error(500, "internal_error", "the server failed to handle the request"));
+    failed(std::string("the handler threw: ") + e.what());
   } catch (...) {
-    spdlog::error("handler for {} {} threw a non-standard exception", by_method->first, label);
-    responder.send(Response::error(500, "internal_error", "the server failed to handle the request"));
+    failed("the handler threw a non-standard exception");
   }
   return label;
 }

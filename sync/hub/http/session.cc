@@ -336,8 +336,15 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     if (r.status < 100 || r.status > 599) {
       // Beast throws on a status it cannot write; a handler bug must not
       // take an io thread down.
-      spdlog::error("handler for {} answered invalid status {}; sending 500", route_, r.status);
+      const int invalid = r.status;
       r = Response::error(500, "internal_error", "the server failed to handle the request");
+      r.log_cause = "the handler answered the invalid status " + std::to_string(invalid);
+    }
+    if (r.status >= 500) {
+      // Every 5xx is logged with its cause; the client only sees the code.
+      spdlog::log(r.status == 503 ? spdlog::level::warn : spdlog::level::err,
+                  "{} {} from {}: answered {}: {}", method_, route_, remote_, r.status,
+                  r.log_cause.empty() ? "(no cause given) " + r.body : r.log_cause);
     }
     res_->result(static_cast<unsigned>(r.status));
     res_->set(bhttp::field::server, "larder-hub");
