@@ -124,3 +124,14 @@ test('order errors: node answers in words a diner understands', () => {
   assert.match(friendlyOrderError({ ok: false, kind: 'network', status: 0, details: [] }, cart), /not lost/);
   assert.match(friendlyOrderError({ ok: false, kind: 'http', status: 500, details: [] }, cart), /went wrong/);
 });
+
+test('order errors: a closed restaurant says when it opens, in its own timezone', () => {
+  const closed = (opensAt) => ({ ok: false, kind: 'http', status: 422, code: 'location_closed', opensAt, details: [] });
+  // 2026-12-07 is a Monday; 10:00 UTC is 11:00 in Berlin.
+  assert.equal(friendlyOrderError(closed('2026-12-07T10:00:00Z'), new Cart(), 'Europe/Berlin'),
+               'Sorry, we are closed right now. We open again Monday 11:00 AM.');
+  assert.equal(friendlyOrderError(closed(null), new Cart(), 'Europe/Berlin'), 'Sorry, we are closed right now.');
+  // A zone the browser does not know: no time rather than a wrong one.
+  assert.equal(friendlyOrderError(closed('2026-12-07T10:00:00Z'), new Cart(), 'Not/AZone'),
+               'Sorry, we are closed right now.');
+});
