@@ -78,10 +78,10 @@ void handle_push(HubContext& ctx, Request req, Responder responder) {
     }
     auto stored = db::ingest_orders(**conn, *device, orders);
     if (!stored.is_ok()) return from_status(stored.status(), who);
-    // By result only: tenant ids stay out of /metrics (and out of its
-    // label sets, which would grow with the fleet).
-    auto& results =
-        ctx.metrics.counter("larder_hub_orders_total", "orders pushed, by result", {"result"});
+    // Per tenant (the back office's per-tenant counts); /metrics is behind
+    // metrics.token_file wherever more than the monitoring host can reach it.
+    auto& results = ctx.metrics.counter(
+        "larder_hub_orders_total", "orders pushed, by tenant and result", {"tenant", "result"});
     sync::PushResponse out;
     for (std::size_t i = 0; i < stored->size(); ++i) {
       const db::IngestResult& r = (*stored)[i];
@@ -91,7 +91,7 @@ void handle_push(HubContext& ctx, Request req, Responder responder) {
         spdlog::warn("{}: order {} rejected: {}{}", who, r.order_id, r.reason,
                      r.detail.empty() ? "" : " (database: " + r.detail + ")");
       }
-      results.inc({sync::push_outcome_name(out.results.back().outcome)});
+      results.inc({device->tenant_id, sync::push_outcome_name(out.results.back().outcome)});
     }
     if (request->heartbeat) {
       const sync::Heartbeat& h = *request->heartbeat;

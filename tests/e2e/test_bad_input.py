@@ -219,10 +219,11 @@ def test_hub_bad_input(st):
             r = st.hub("GET", "/v1/sync/pull?cursor=" + harness.urlquote(cursor), None,
                        [("Authorization", scheme + " " + tok)])
             check(r.status == 200, "a pull with the scheme %r: %r" % (scheme, r))
-        # /metrics names no tenant; with a token configured it needs it; /healthz and /readyz stay open.
+        # /metrics counts orders per tenant; with a token configured it needs it (test below);
+        # /healthz and /readyz stay open.
         r = st.hub("GET", "/metrics")
         check(r.status == 200 and b"larder_hub_orders_total" in r.body, "GET /metrics: %r" % r)
-        check(st.tenant.encode() not in r.body, "GET /metrics shows the tenant id")
+        check(('tenant="%s"' % st.tenant).encode() in r.body, "GET /metrics counts per tenant")
         r = st.hub("GET", "/metrics", headers=[("Authorization", "bearer " + METRICS_TOKEN)], url=small.url)
         check(r.status == 200 and b"larder_hub_http_requests_total" in r.body, "GET /metrics with its token: %r" % r)
         for url in (st.hub_url, small.url):
