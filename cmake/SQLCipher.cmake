@@ -36,8 +36,10 @@ else()
   endif()
   add_library(larder_sqlcipher STATIC ${LARDER_SQLCIPHER_DIR}/sqlite3.c)
   target_include_directories(larder_sqlcipher SYSTEM PUBLIC ${LARDER_SQLCIPHER_DIR})
+  # LARDER_PINNED_SQLCIPHER: storage/page_crypto.cc may install its provider,
+  # written against this version's provider interface.
   target_compile_definitions(larder_sqlcipher
-    PUBLIC SQLITE_HAS_CODEC
+    PUBLIC SQLITE_HAS_CODEC LARDER_PINNED_SQLCIPHER
     PRIVATE
       SQLCIPHER_CRYPTO_OPENSSL
       SQLITE_TEMP_STORE=2

@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "storage/page_crypto.h"
+
 namespace larder::storage {
 namespace {
 
@@ -85,6 +87,7 @@ Result<std::unique_ptr<Database>> Database::open_encrypted(const std::string& pa
                                                            const OpenOptions& options,
                                                            int page_size) {
   const std::string who = options.label.empty() ? path : options.label;
+  install_page_crypto();  // before the first key: SQLCipher binds a provider at keying
   LARDER_ASSIGN_OR_RETURN(auto db, open_connection(path, options));
   // The key goes in before any page is read; SQLCipher then decrypts every
   // page it reads and encrypts every page it writes.
