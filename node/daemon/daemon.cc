@@ -31,6 +31,7 @@ Result<std::unique_ptr<sync::SyncClient>> make_sync_client(TenantRuntime& rt, co
   o.pull_limit = c.pull_limit;
   o.pull_wait_seconds = c.pull_wait_seconds;
   o.push_batch = c.push_batch;
+  o.push_linger = c.push_linger;
   o.heartbeat_interval = c.heartbeat_interval;
   o.backoff_max = c.backoff_max;
   o.label = "tenant " + rt.credentials().tenant_id;

@@ -44,6 +44,7 @@ struct NodeConfig {
   int pull_wait_seconds = 25;
   int pull_limit = 500;
   int push_batch = 50;
+  std::chrono::milliseconds push_linger{25};
   std::chrono::milliseconds heartbeat_interval{30'000};
   std::chrono::milliseconds backoff_max{60'000};
 };

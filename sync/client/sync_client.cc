@@ -273,6 +273,10 @@ void SyncClient::push_loop() {
     // While backing off, a new order does not cut the wait short: no busy loop
     // against a hub that is down.
     if (!sleep_for(delay, sent.is_ok())) return;
+    if (sent.is_ok() && options_.push_linger.count() > 0 &&
+        !sleep_for(options_.push_linger, false)) {
+      return;
+    }
   }
 }
 

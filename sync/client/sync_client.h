@@ -14,7 +14,8 @@
 //    build cut short (crash, lost link, stop) resumes from the staging's
 //    cursor; one the hub refuses with 410 starts again from zero.
 //  - push: drains the outbox in batches to POST /v1/sync/push whenever an
-//    order is placed (wake_push()) and at least every heartbeat interval (the
+//    order is placed (wake_push(), then push_linger for more orders to join
+//    the batch) and at least every heartbeat interval (the
 //    request carries the device's heartbeat); accepted and duplicate mark
 //    orders synced, rejected ones become dead letters.
 // Failures back off exponentially with jitter (sync/client/backoff.h), with no
@@ -53,6 +54,10 @@ struct SyncOptions {
   int staged_limit = 2000;
   int pull_wait_seconds = 25;
   int push_batch = 50;
+  // After an order wakes the push loop, how long it waits for more to join the
+  // batch. Each push costs a request and a durable write marking its orders
+  // synced; on a busy counter this makes it one per linger, not one per order.
+  std::chrono::milliseconds push_linger{25};
   std::chrono::milliseconds heartbeat_interval{30'000};
   std::chrono::milliseconds backoff_initial{500};
   std::chrono::milliseconds backoff_max{60'000};
