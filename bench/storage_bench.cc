@@ -62,16 +62,23 @@ struct Side {
   bool encrypted;
 };
 
-std::unique_ptr<Database> open_fresh(const std::string& path, const Side& side) {
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+// Both sides open with the same fixed key (ignored by the plain side).
+std::unique_ptr<Database> open_bench_db(const std::string& path, const Side& side, bool create,
+                                        int cache_kib) {
   std::array<std::uint8_t, 32> k{};
   for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<std::uint8_t>(i * 7 + 1);
   OpenOptions o;
   o.label = side.name;
   o.encrypted = side.encrypted;
-  o.cache_kib = g_cache_kib;
+  o.create = create;
+  o.cache_kib = cache_kib;
   o.page_size = g_page_size;
-  auto db = must(Database::open(path, SecretKey(k), o));
+  return must(Database::open(path, SecretKey(k), o));
+}
+
+std::unique_ptr<Database> open_fresh(const std::string& path, const Side& side) {
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  auto db = open_bench_db(path, side, true, g_cache_kib);
   if (must(db->page_size()) != g_page_size) die(larder::internal_error("page size not applied"));
   must(
       db->exec("CREATE TABLE orders (id TEXT PRIMARY KEY, payload TEXT NOT NULL,"
@@ -126,15 +133,7 @@ double point_reads_with_cache(const std::string& path, const Side& side, int row
     must(tx.commit());
   }
   // Reopen so the reads start from a cold page cache (and, encrypted, must decrypt).
-  std::array<std::uint8_t, 32> k{};
-  for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<std::uint8_t>(i * 7 + 1);
-  OpenOptions o;
-  o.label = side.name;
-  o.encrypted = side.encrypted;
-  o.create = false;
-  o.cache_kib = cache_kib;
-  o.page_size = g_page_size;
-  auto db = must(Database::open(path, SecretKey(k), o));
+  auto db = open_bench_db(path, side, false, cache_kib);
   std::vector<int> order(static_cast<std::size_t>(rows));
   for (int i = 0; i < rows; ++i) order[static_cast<std::size_t>(i)] = i;
   std::shuffle(order.begin(), order.end(), std::mt19937(12345));
@@ -165,7 +164,8 @@ double point_reads_in_cache(const std::string& path, const Side& side, int rows)
   return point_reads_with_cache(path, side, rows, kWholeFileCacheKib);
 }
 
-double median(std::vector<double> v) {
+double median(std::vector<double> v) {  // 0 for a side --only left out
+  if (v.empty()) return 0.0;
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
@@ -204,6 +204,9 @@ int main(int argc, char** argv) {
   }
   std::filesystem::create_directories(dir);
   const Side sides[] = {{"plain SQLite 3.51.3", false}, {"encrypted (SQLCipher 4.14.0)", true}};
+  auto wanted = [&only](const Side& side) {
+    return only.empty() || only == (side.encrypted ? "encrypted" : "plain");
+  };
   struct Workload {
     const char* key;
     const char* name;
@@ -226,15 +229,10 @@ int main(int argc, char** argv) {
   std::printf("|---|---:|---:|---:|---:|\n");
   for (const Workload& w : workloads) {
     if (!workload.empty() && workload != w.key) continue;
-    std::vector<double> t[2] = {{0.0}, {0.0}};
-    for (int s = 0; s < 2; ++s) {
-      if (!only.empty() && only != (sides[s].encrypted ? "encrypted" : "plain")) continue;
-      t[s].clear();
-    }
+    std::vector<double> t[2];
     for (int r = 0; r < rounds; ++r) {
       for (int s = 0; s < 2; ++s) {
-        if (!only.empty() && only != (sides[s].encrypted ? "encrypted" : "plain")) continue;
-        t[s].push_back(w.run(dir + "/bench.db", sides[s], w.count));
+        if (wanted(sides[s])) t[s].push_back(w.run(dir + "/bench.db", sides[s], w.count));
       }
     }
     double plain = median(t[0]), enc = median(t[1]);

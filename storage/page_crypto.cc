@@ -252,10 +252,10 @@ sqlcipher_provider* g_larder = nullptr;  // owned by SQLCipher once registered
 sqlcipher_provider* g_stock = nullptr;   // the default SQLCipher registered at init
 
 bool version_matches() {
-  char* v = sqlcipher_version();
+  char* v = sqlcipher_version();  // "4.14.0 community", say
+  const std::size_t n = std::strlen(kProviderAbiVersion);
   bool ok =
-      v != nullptr && std::strncmp(v, kProviderAbiVersion, std::strlen(kProviderAbiVersion)) == 0 &&
-      (v[std::strlen(kProviderAbiVersion)] == ' ' || v[std::strlen(kProviderAbiVersion)] == '\0');
+      v != nullptr && std::strncmp(v, kProviderAbiVersion, n) == 0 && (v[n] == ' ' || v[n] == '\0');
   sqlite3_free(v);
   return ok;
 }
@@ -285,7 +285,9 @@ PageCrypto install_once() {
 }
 #endif
 
-PageCrypto installed_result() {
+}  // namespace
+
+PageCrypto install_page_crypto() {
 #ifdef LARDER_PINNED_SQLCIPHER
   static std::once_flag once;
   static PageCrypto result = PageCrypto::kStock;
@@ -296,28 +298,20 @@ PageCrypto installed_result() {
 #endif
 }
 
-}  // namespace
-
-PageCrypto install_page_crypto() { return installed_result(); }
-
 Status use_page_crypto_for_testing(PageCrypto which) {
-  PageCrypto available = installed_result();
-#ifdef LARDER_PINNED_SQLCIPHER
-  if (which == PageCrypto::kLarder && available != PageCrypto::kLarder) {
-    return failed_precondition("Larder's page crypto provider is not available in this build");
+  // First, so that the stock provider is known before switching back to it.
+  if (install_page_crypto() != PageCrypto::kLarder && which == PageCrypto::kLarder) {
+    return failed_precondition(
+        "Larder's page crypto provider is not available in this build (it needs the pinned "
+        "SQLCipher 4.14.0)");
   }
+#ifdef LARDER_PINNED_SQLCIPHER
   sqlcipher_provider* p = which == PageCrypto::kLarder ? g_larder : g_stock;
   if (p != nullptr && sqlcipher_register_provider(p) != SQLITE_OK) {
     return internal_error("SQLCipher refused to switch crypto providers");
   }
-  return Status::ok();
-#else
-  if (which == PageCrypto::kLarder) {
-    return failed_precondition("Larder's page crypto provider needs the pinned SQLCipher");
-  }
-  (void)available;
-  return Status::ok();
 #endif
+  return Status::ok();
 }
 
 }  // namespace larder::storage
