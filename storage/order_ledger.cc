@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "base/json_text.h"
 #include "storage/transaction.h"
 
 namespace larder::storage {
@@ -24,24 +25,11 @@ constexpr const char* kInsertOrder =
 
 // The orders.lines column (FORMAT.md): a JSON array of lines, each with its options.
 std::string lines_json(const std::vector<OrderLineRecord>& lines) {
-  json out = json::array();
-  for (const OrderLineRecord& l : lines) {
-    json options = json::array();
-    for (const OrderOptionRecord& opt : l.options) {
-      options.push_back({{"option_id", opt.option_id},
-                         {"modifier_id", opt.modifier_id},
-                         {"name", opt.name},
-                         {"price_delta_minor", opt.price_delta_minor}});
-    }
-    out.push_back({{"line_no", l.line_no},
-                   {"item_id", l.item_id},
-                   {"name", l.name},
-                   {"unit_price_minor", l.unit_price_minor},
-                   {"quantity", l.quantity},
-                   {"line_total_minor", l.line_total_minor},
-                   {"options", std::move(options)}});
-  }
-  return out.dump();
+  std::string out;
+  out.reserve(160 * lines.size() + 2);
+  JsonText w(out);
+  write_lines_json(w, lines);
+  return out;
 }
 
 Result<std::vector<OrderLineRecord>> parse_lines(Database& db, const std::string& order_id,
@@ -211,6 +199,27 @@ Status touch_last_push(Database& db) {
 }
 
 }  // namespace
+
+// Written directly (base/json_text.h): this runs for every order on the
+// tenant's writer strand, where an nlohmann tree cost more than the text.
+// Keys in sorted order, so the text is what nlohmann would write.
+void write_lines_json(JsonText& w, const std::vector<OrderLineRecord>& lines) {
+  w.begin_array();
+  for (const OrderLineRecord& l : lines) {
+    w.begin_object().key("item_id").value(l.item_id).key("line_no").value(l.line_no);
+    w.key("line_total_minor").value(l.line_total_minor).key("name").value(l.name);
+    w.key("options").begin_array();
+    for (const OrderOptionRecord& opt : l.options) {
+      w.begin_object().key("modifier_id").value(opt.modifier_id).key("name").value(opt.name);
+      w.key("option_id").value(opt.option_id).key("price_delta_minor").value(opt.price_delta_minor);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("quantity").value(l.quantity).key("unit_price_minor").value(l.unit_price_minor);
+    w.end_object();
+  }
+  w.end_array();
+}
 
 std::vector<Result<PlaceResult>> place_orders(Database& db, std::vector<OrderRecord> orders,
                                               const std::string& device_code) {

@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_text.h"
 #include "base/status.h"
 #include "storage/database.h"
 
@@ -82,6 +83,10 @@ struct PlaceResult {
   OrderRecord order;
   bool replayed = false;  // an idempotent retry returned the order stored before
 };
+
+// An order's lines as JSON, as the orders.lines column holds them
+// (FORMAT.md) and as the node's API and the push protocol show them.
+void write_lines_json(JsonText& w, const std::vector<OrderLineRecord>& lines);
 
 std::vector<Result<PlaceResult>> place_orders(Database& db, std::vector<OrderRecord> orders,
                                               const std::string& device_code);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "storage/testing/replica_db.h"
 
@@ -45,6 +46,31 @@ PlaceResult place(Database& db, OrderRecord o) {
 }
 
 }  // namespace
+
+TEST_CASE("the stored lines are the JSON of FORMAT.md, byte for byte as nlohmann writes it") {
+  testing::ReplicaDb db;
+  OrderRecord o = sample("o-text");
+  o.lines.push_back({2, "i-fries", "Fries \"large\"\n", 300, 1, 300, {}});
+  place(*db, o);
+  nlohmann::json expected = nlohmann::json::array();
+  for (const OrderLineRecord& l : o.lines) {
+    nlohmann::json options = nlohmann::json::array();
+    for (const OrderOptionRecord& opt : l.options) {
+      options.push_back({{"option_id", opt.option_id},
+                         {"modifier_id", opt.modifier_id},
+                         {"name", opt.name},
+                         {"price_delta_minor", opt.price_delta_minor}});
+    }
+    expected.push_back({{"line_no", l.line_no},
+                        {"item_id", l.item_id},
+                        {"name", l.name},
+                        {"unit_price_minor", l.unit_price_minor},
+                        {"quantity", l.quantity},
+                        {"line_total_minor", l.line_total_minor},
+                        {"options", options}});
+  }
+  CHECK(*db->query_text("SELECT lines FROM orders WHERE id = 'o-text'") == expected.dump());
+}
 
 TEST_CASE("an order is stored with lines, option snapshots, number and outbox entry") {
   testing::ReplicaDb db;

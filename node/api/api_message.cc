@@ -11,8 +11,8 @@ unsigned char lower(char c) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return lower(x) == lower(y); });
 }
 
 }  // namespace
@@ -28,9 +28,7 @@ std::optional<std::string> ApiRequest::header(std::string_view name) const {
   return it->second;
 }
 
-std::size_t ApiRequest::header_count(std::string_view name) const {
-  return headers.count(name);
-}
+std::size_t ApiRequest::header_count(std::string_view name) const { return headers.count(name); }
 
 std::optional<std::string> ApiResponse::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
@@ -55,9 +53,13 @@ std::string dump_json(const nlohmann::json& value) {
 }
 
 ApiResponse json_response(int status, const nlohmann::json& body) {
+  return json_text_response(status, dump_json(body));
+}
+
+ApiResponse json_text_response(int status, std::string body) {
   ApiResponse r;
   r.status = status;
-  r.body = dump_json(body);
+  r.body = std::move(body);
   r.content_type = "application/json";
   // API answers describe live state; nothing between the node and the screen
   // may keep them (the menu opts back in with its ETag).

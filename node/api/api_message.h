@@ -9,10 +9,9 @@
 // belongs to whoever holds the response (see event_stream.h).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,8 +30,8 @@ struct CaseInsensitiveLess {
 using HeaderMap = std::multimap<std::string, std::string, CaseInsensitiveLess>;
 
 struct ApiRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // percent-decoded, without the query
+  std::string method;                                      // "GET", "POST", ...
+  std::string path;                                        // percent-decoded, without the query
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   HeaderMap headers;
   std::string body;
@@ -58,6 +57,8 @@ struct ApiResponse {
 
 // 200-style JSON answer. Invalid UTF-8 in strings is replaced, never thrown.
 ApiResponse json_response(int status, const nlohmann::json& body);
+// The same with a body already written as JSON text (base/json_text.h).
+ApiResponse json_text_response(int status, std::string body);
 
 // {"error":{"code":code,"message":message}}: every refusal of the API. `code`
 // is snake_case and stable (clients branch on it); `message` is for people.

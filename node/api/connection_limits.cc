@@ -102,22 +102,22 @@ class ConnectionStream : public httplib::Stream {
     return poll_one(fd_, POLLOUT, write_timeout_, revents) > 0 && (revents & POLLOUT) != 0;
   }
 
+  // Reads what has arrived; waits (poll) only when nothing has, so a request
+  // that is already here costs one recv(). The request's deadline holds
+  // either way.
   ssize_t read(char* ptr, size_t size) override {
     while (begin_ == end_) {
-      if (timed_out_) return -1;
-      milliseconds wait = time_left();
-      short revents = 0;
-      int ready = wait.count() > 0 ? poll_one(fd_, POLLIN, wait, revents) : 0;
-      if (ready < 0) return -1;
-      if (ready == 0) {
-        // The whole request had read_timeout to arrive: a client dribbling a
-        // byte at a time must not hold this thread for longer.
-        timed_out_ = true;
-        t_request_timed_out = true;
-        return -1;
-      }
-      ssize_t n = ::recv(fd_, buffer_.data(), buffer_.size(), 0);
+      if (timed_out_ || time_left().count() == 0) return time_out();
+      ssize_t n = ::recv(fd_, buffer_.data(), buffer_.size(), MSG_DONTWAIT);
       if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        milliseconds wait = time_left();
+        short revents = 0;
+        int ready = wait.count() > 0 ? poll_one(fd_, POLLIN, wait, revents) : 0;
+        if (ready < 0) return -1;
+        if (ready == 0) return time_out();
+        continue;
+      }
       if (n <= 0) return n;
       begin_ = 0;
       end_ = static_cast<std::size_t>(n);
@@ -130,14 +130,18 @@ class ConnectionStream : public httplib::Stream {
 
   // Writes all of it, or fails when a step makes no progress within the
   // write timeout (cpp-httplib writes a response's headers in one call and
-  // does not retry a short write).
+  // does not retry a short write). Waits (poll) only when the socket's send
+  // buffer is full.
   ssize_t write(const char* ptr, size_t size) override {
     std::size_t done = 0;
     while (done < size) {
-      short revents = 0;
-      if (poll_one(fd_, POLLOUT, write_timeout_, revents) <= 0) return -1;
       ssize_t n = ::send(fd_, ptr + done, size - done, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        short revents = 0;
+        if (poll_one(fd_, POLLOUT, write_timeout_, revents) <= 0) return -1;
+        continue;
+      }
       if (n <= 0) return -1;
       done += static_cast<std::size_t>(n);
     }
@@ -161,6 +165,14 @@ class ConnectionStream : public httplib::Stream {
   }
 
  private:
+  // The whole request had read_timeout to arrive: a client dribbling a byte
+  // at a time must not hold this thread for longer.
+  ssize_t time_out() {
+    timed_out_ = true;
+    t_request_timed_out = true;
+    return -1;
+  }
+
   milliseconds time_left() const {
     return std::max(std::chrono::ceil<milliseconds>(deadline_ - Clock::now()), milliseconds(0));
   }

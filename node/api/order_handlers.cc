@@ -68,7 +68,7 @@ ApiResponse handle_place_order(NodeService& node, const ApiRequest& request,
   PlaceOrderOutcome out = node.place_order(tenant, request.body, key);
   if (out.placed) {
     const storage::OrderRecord& order = out.placed->order;
-    ApiResponse r = json_response(201, order_json(order));
+    ApiResponse r = json_text_response(201, order_json_text(order));
     r.set_header("Location", order_location(tenant, order.id));
     if (out.placed->replayed) r.set_header("Idempotent-Replayed", "true");
     return r;
@@ -112,7 +112,7 @@ ApiResponse handle_get_order(NodeService& node, const std::string& tenant,
                           "no order " + pricing::quoted(order_id) + " for tenant " +
                               pricing::quoted(tenant) + " on this node");
   }
-  return json_response(200, order_json(**found));
+  return json_text_response(200, order_json_text(**found));
 }
 
 }  // namespace larder::node::api

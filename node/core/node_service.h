@@ -13,9 +13,8 @@
 // failing: retry), kInternal.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,5 +78,7 @@ class NodeService {
 
 // The order as the API returns it (POST 201 and GET).
 nlohmann::json order_json(const storage::OrderRecord& order);
+// The same, as the text order_json(order).dump() would be, without the tree.
+std::string order_json_text(const storage::OrderRecord& order);
 
 }  // namespace larder::node

@@ -62,7 +62,8 @@ TEST_CASE("jobs run in submission order and report their errors") {
   TenantWriter writer(std::move(replica.db), "K1");
   CHECK(writer.run([](storage::Database& db) { return db.exec("CREATE TABLE t (x)"); }).is_ok());
   CHECK(writer.place(order("a")).is_ok());
-  Status s = writer.run([](storage::Database& db) { return db.exec("INSERT INTO nowhere VALUES (1)"); });
+  Status s =
+      writer.run([](storage::Database& db) { return db.exec("INSERT INTO nowhere VALUES (1)"); });
   CHECK(s.code() == Code::kInternal);
   auto dup = writer.place(order("a"));
   CHECK(dup.status().code() == Code::kAlreadyExists);

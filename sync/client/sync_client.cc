@@ -56,7 +56,8 @@ void SyncClient::stop() {
     if (stopping_ && !pull_thread_.joinable() && !push_thread_.joinable()) return;
     stopping_ = true;
   }
-  cv_.notify_all();
+  pull_cv_.notify_all();
+  push_cv_.notify_all();
   pull_->cancel();  // a long-poll can take many seconds; a push in flight may finish
   if (pull_thread_.joinable()) pull_thread_.join();
   if (push_thread_.joinable()) push_thread_.join();
@@ -65,14 +66,19 @@ void SyncClient::stop() {
 void SyncClient::wake_push() {
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (push_wanted_) return;  // already asked for since the last push
     push_wanted_ = true;
+    if (!push_waits_for_order_) return;  // pushing, lingering or backing off: it looks anyway
   }
-  cv_.notify_all();
+  push_cv_.notify_one();
 }
 
-bool SyncClient::sleep_for(std::chrono::milliseconds d, bool wake_on_push) {
+bool SyncClient::sleep_for(Sleeper who, std::chrono::milliseconds d, bool wake_on_push) {
   std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait_for(lock, d, [&] { return stopping_ || (wake_on_push && push_wanted_); });
+  auto& cv = who == Sleeper::kPull ? pull_cv_ : push_cv_;
+  if (wake_on_push) push_waits_for_order_ = true;
+  cv.wait_for(lock, d, [&] { return stopping_ || (wake_on_push && push_wanted_); });
+  if (wake_on_push) push_waits_for_order_ = false;
   return !stopping_;
 }
 
@@ -206,7 +212,7 @@ void SyncClient::pull_loop() {
     auto delay = backoff.next();
     spdlog::warn("{}: pull failed ({}); retrying in {} ms", options_.label, s.to_string(),
                  delay.count());
-    if (!sleep_for(delay, false)) return;
+    if (!sleep_for(Sleeper::kPull, delay, false)) return;
     wait = false;
   }
 }
@@ -272,9 +278,9 @@ void SyncClient::push_loop() {
     }
     // While backing off, a new order does not cut the wait short: no busy loop
     // against a hub that is down.
-    if (!sleep_for(delay, sent.is_ok())) return;
+    if (!sleep_for(Sleeper::kPush, delay, sent.is_ok())) return;
     if (sent.is_ok() && options_.push_linger.count() > 0 &&
-        !sleep_for(options_.push_linger, false)) {
+        !sleep_for(Sleeper::kPush, options_.push_linger, false)) {
       return;
     }
   }

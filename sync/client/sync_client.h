@@ -94,8 +94,11 @@ class SyncClient {
   Status build_staged(std::optional<std::string> from);
   Result<PullResponse> fetch(const std::string& cursor, int wait_seconds, bool staged);
   bool stopping();
-  // Sleeps up to `d`, or until stop() (returns false) / a push wake-up.
-  bool sleep_for(std::chrono::milliseconds d, bool wake_on_push);
+  // Sleeps up to `d`, or until stop() (returns false). The pull loop sleeps
+  // on its own wake-up; the push loop's, with wake_on_push, also ends at
+  // wake_push(). An order placed while nobody waits for one wakes no thread.
+  enum class Sleeper { kPull, kPush };
+  bool sleep_for(Sleeper who, std::chrono::milliseconds d, bool wake_on_push);
 
   ReplicaPort& replica_;
   std::unique_ptr<HubTransport> pull_;
@@ -104,9 +107,11 @@ class SyncClient {
   const SyncOptions options_;
 
   std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;     // guarded by mu_
-  bool push_wanted_ = false;  // guarded by mu_
+  std::condition_variable pull_cv_;
+  std::condition_variable push_cv_;
+  bool stopping_ = false;              // guarded by mu_
+  bool push_wanted_ = false;           // guarded by mu_
+  bool push_waits_for_order_ = false;  // guarded by mu_: the push loop sleeps until wake_push()
   std::thread pull_thread_;
   std::thread push_thread_;
 };
