@@ -379,6 +379,24 @@ TEST_CASE("server: the request deadline spans the body, and pipelined requests s
   CHECK(conn.received().find("\"ready\"") != std::string::npos);
 }
 
+TEST_CASE("server: a HEAD answer leaves at once, and the next answer on the connection is whole") {
+  Running r(test_options());
+  RawConnection conn(r.server->port());
+  // HEAD announces a body it does not send: its headers must still leave
+  // (connection_limits.cc holds a header block until its body is written).
+  conn.send("HEAD /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  REQUIRE(conn.read_until("\r\n\r\n"));
+  CHECK(conn.received().starts_with("HTTP/1.1 200"));
+  CHECK(conn.received().find("Content-Length: ") != std::string::npos);
+  CHECK(raw_body(conn.received()).empty());
+  conn.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+  REQUIRE(conn.read_to_eof());
+  const std::string& all = conn.received();
+  std::size_t second = all.find("HTTP/1.1 200", 1);
+  REQUIRE(second != std::string::npos);
+  CHECK(raw_body(all.substr(second)) == "{\"status\":\"ok\"}");
+}
+
 // An IPv4 address of this machine that is not loopback, to connect from as a
 // host on the LAN would; nullopt when the machine has none.
 std::optional<std::string> lan_address() {

@@ -3,6 +3,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <string_view>
 
 #include "node/api/api_message.h"
 #include "node/api/api_options.h"
@@ -132,20 +134,29 @@ class ConnectionStream : public httplib::Stream {
   // write timeout (cpp-httplib writes a response's headers in one call and
   // does not retry a short write). Waits (poll) only when the socket's send
   // buffer is full.
+  //
+  // A header block that announces a body (Content-Length > 0) is held and
+  // sent with the body's first write in one sendmsg(): one segment and one
+  // system call per answer instead of two. flush() sends a held header that
+  // no body followed (HEAD); process_and_close_socket() calls it after each
+  // request. Chunked answers (the event stream) are never held.
   ssize_t write(const char* ptr, size_t size) override {
-    std::size_t done = 0;
-    while (done < size) {
-      ssize_t n = ::send(fd_, ptr + done, size - done, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        short revents = 0;
-        if (poll_one(fd_, POLLOUT, write_timeout_, revents) <= 0) return -1;
-        continue;
-      }
-      if (n <= 0) return -1;
-      done += static_cast<std::size_t>(n);
+    std::string_view data(ptr, size);
+    if (held_.empty() && announces_body(data)) {
+      held_.assign(data);
+      return static_cast<ssize_t>(size);
     }
-    return static_cast<ssize_t>(size);
+    std::string_view head = held_;
+    bool ok = send_all(head, data);
+    held_.clear();
+    return ok ? static_cast<ssize_t>(size) : -1;
+  }
+
+  bool flush() {
+    if (held_.empty()) return true;
+    bool ok = send_all(held_, {});
+    held_.clear();
+    return ok;
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
@@ -165,6 +176,45 @@ class ConnectionStream : public httplib::Stream {
   }
 
  private:
+  // "HTTP/1.x ..." headers ending the block, with a non-zero Content-Length.
+  static bool announces_body(std::string_view data) {
+    if (data.size() > 8192 || data.substr(0, 7) != "HTTP/1." || data.size() < 4 ||
+        data.substr(data.size() - 4) != "\r\n\r\n") {
+      return false;
+    }
+    std::size_t at = data.find("\r\nContent-Length: ");
+    if (at == std::string_view::npos) return false;
+    at += 18;
+    return at < data.size() && data[at] >= '1' && data[at] <= '9';
+  }
+
+  // Sends `a` then `b` (either may be empty), both in one sendmsg() when the
+  // socket takes them.
+  bool send_all(std::string_view a, std::string_view b) {
+    while (!a.empty() || !b.empty()) {
+      iovec iov[2];
+      int n_iov = 0;
+      if (!a.empty()) iov[n_iov++] = {const_cast<char*>(a.data()), a.size()};
+      if (!b.empty()) iov[n_iov++] = {const_cast<char*>(b.data()), b.size()};
+      msghdr msg{};
+      msg.msg_iov = iov;
+      msg.msg_iovlen = static_cast<std::size_t>(n_iov);
+      ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        short revents = 0;
+        if (poll_one(fd_, POLLOUT, write_timeout_, revents) <= 0) return false;
+        continue;
+      }
+      if (n <= 0) return false;
+      std::size_t sent = static_cast<std::size_t>(n);
+      std::size_t from_a = std::min(sent, a.size());
+      a.remove_prefix(from_a);
+      b.remove_prefix(sent - from_a);
+    }
+    return true;
+  }
+
   // The whole request had read_timeout to arrive: a client dribbling a byte
   // at a time must not hold this thread for longer.
   ssize_t time_out() {
@@ -184,6 +234,7 @@ class ConnectionStream : public httplib::Stream {
   std::array<char, 4096> buffer_{};
   std::size_t begin_ = 0;  // unread bytes are buffer_[begin_, end_)
   std::size_t end_ = 0;
+  std::string held_;  // a header block waiting for its body (see write())
 };
 
 std::string busy_peer_answer(std::size_t max_per_peer) {
@@ -241,6 +292,7 @@ bool LimitedServer::process_and_close_socket(socket_t sock) {
       strm.begin_request(request_deadline);
       bool connection_closed = false;
       ret = process_request(strm, requests_left == 1, connection_closed, nullptr);
+      if (!strm.flush()) break;
       if (!ret || connection_closed || strm.timed_out() || t_close_after_answer) break;
     }
     peers_.release(peer);
