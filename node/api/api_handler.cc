@@ -25,7 +25,13 @@ ApiHandler::ApiHandler(NodeService& node, ApiOptions options)
       static_files_(options_.static_dir),
       metrics_(std::make_shared<ApiMetrics>()),
       streams_(options_.max_sse_clients, options_.sse_queue_capacity, options_.sse_heartbeat,
-               options_.sse_retry, metrics_) {}
+               options_.sse_retry, metrics_),
+      refusals_(options_.warn, std::chrono::seconds(10)) {}
+
+void ApiHandler::note_refusal(std::string_view method, std::string_view path, std::string_view peer,
+                              int status, std::string_view code) {
+  refusals_.refused(method, path, peer, status, code);
+}
 
 std::optional<ApiResponse> ApiHandler::admit(const ApiRequest& request) {
   // Latency is measured with the steady clock rather than Env: it feeds only
@@ -35,6 +41,13 @@ std::optional<ApiResponse> ApiHandler::admit(const ApiRequest& request) {
   if (refusal) {
     metrics_->record(route_label(request.method, request.path), refusal->status,
                      Clock::now() - start);
+    nlohmann::json body = nlohmann::json::parse(refusal->body, nullptr, false);
+    std::string code = "refused";
+    if (body.is_object() && body.contains("error") && body["error"].is_object() &&
+        body["error"].contains("code") && body["error"]["code"].is_string()) {
+      code = body["error"]["code"].get<std::string>();
+    }
+    note_refusal(request.method, request.path, request.remote_addr, refusal->status, code);
   }
   return refusal;
 }
@@ -49,12 +62,14 @@ ApiResponse ApiHandler::handle(const ApiRequest& request) {
     response = dispatch(request, match);
   } catch (const std::exception& e) {
     if (options_.log) {
-      options_.log("local API: " + request.method + " " + request.path + ": exception: " + e.what());
+      options_.log("local API: " + request.method + " " + request.path +
+                   ": exception: " + e.what());
     }
     response = internal_response();
   }
-  std::string_view label =
-      match.kind == RouteMatch::Kind::kFound ? match.route->path : route_label(request.method, request.path);
+  std::string_view label = match.kind == RouteMatch::Kind::kFound
+                               ? match.route->path
+                               : route_label(request.method, request.path);
   metrics_->record(label, response.status, Clock::now() - start);
   return response;
 }
@@ -72,9 +87,9 @@ ApiResponse ApiHandler::dispatch(const ApiRequest& request, const RouteMatch& ma
   if (route.needs_token) {
     for (const auto& [key, value] : request.query) {
       if (route.id == RouteId::kEvents && key == "tenant") continue;
-      return error_response(400, "invalid_query",
-                            "unknown query parameter " + pricing::quoted(key) + " for " +
-                                std::string(route.path));
+      return error_response(
+          400, "invalid_query",
+          "unknown query parameter " + pricing::quoted(key) + " for " + std::string(route.path));
     }
   }
   auto param = [&](const char* name) { return match.params.at(name); };
@@ -136,8 +151,8 @@ ApiResponse ApiHandler::open_events(const ApiRequest& request) {
 
   // The bus keeps no history: a browser that reconnects (Last-Event-ID) may
   // have missed events, so its stream starts by telling it to refetch.
-  auto start = request.header("Last-Event-ID") ? EventStream::Start::kResync
-                                               : EventStream::Start::kFresh;
+  auto start =
+      request.header("Last-Event-ID") ? EventStream::Start::kResync : EventStream::Start::kFresh;
   auto stream = streams_.open(node_.events(), tenant, start);
   if (!stream.is_ok()) {
     if (stream.status().code() == Code::kResourceExhausted) {

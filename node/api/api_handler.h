@@ -27,6 +27,7 @@
 #include "node/api/api_metrics.h"
 #include "node/api/api_options.h"
 #include "node/api/event_stream.h"
+#include "node/api/refusal_log.h"
 #include "node/api/request_guard.h"
 #include "node/api/route_table.h"
 #include "node/api/static_files.h"
@@ -46,6 +47,11 @@ class ApiHandler {
   // to proceed, else the refusal (already counted in the metrics).
   std::optional<ApiResponse> admit(const ApiRequest& request);
 
+  // Logs a request refused before routing (refusal_log.h); admit() does it
+  // for the guard's refusals, the HTTP adapter for those it makes itself.
+  void note_refusal(std::string_view method, std::string_view path, std::string_view peer,
+                    int status, std::string_view code);
+
   void shutdown();
   // Event streams not yet destroyed (after shutdown(): not yet finished).
   std::size_t open_streams() const { return streams_.open_count(); }
@@ -64,6 +70,7 @@ class ApiHandler {
   const StaticFiles static_files_;
   std::shared_ptr<ApiMetrics> metrics_;
   StreamRegistry streams_;
+  RefusalLog refusals_;
 };
 
 }  // namespace larder::node::api

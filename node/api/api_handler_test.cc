@@ -186,18 +186,19 @@ TEST_CASE("every bad input answers a 4xx JSON error and places nothing") {
     cases.push_back({"tenants: query parameter", r, 400, "invalid_query"});
   }
   cases.push_back({"unknown API path", request("GET", "/api/v2/tenants"), 404, "not_found"});
-  cases.push_back({"unknown tenant sub-path", request("GET", "/api/v1/tenants/acme/stock"), 404,
-                   "not_found"});
-  cases.push_back({"empty tenant segment", request("GET", "/api/v1/tenants//menu"), 404, "not_found"});
+  cases.push_back(
+      {"unknown tenant sub-path", request("GET", "/api/v1/tenants/acme/stock"), 404, "not_found"});
+  cases.push_back(
+      {"empty tenant segment", request("GET", "/api/v1/tenants//menu"), 404, "not_found"});
   cases.push_back({"no kiosk UI configured", request("GET", "/"), 404, "not_found"});
   cases.push_back({"wrong method on orders", request("GET", "/api/v1/tenants/acme/orders"), 405,
                    "method_not_allowed"});
   cases.push_back({"wrong method on menu", request("POST", "/api/v1/tenants/acme/menu"), 405,
                    "method_not_allowed"});
-  cases.push_back({"wrong method on healthz", request("DELETE", "/healthz"), 405,
-                   "method_not_allowed"});
-  cases.push_back({"wrong method on static", request("PUT", "/index.html"), 405,
-                   "method_not_allowed"});
+  cases.push_back(
+      {"wrong method on healthz", request("DELETE", "/healthz"), 405, "method_not_allowed"});
+  cases.push_back(
+      {"wrong method on static", request("PUT", "/index.html"), 405, "method_not_allowed"});
 
   for (const BadCase& c : cases) {
     CAPTURE(c.name);
@@ -238,8 +239,13 @@ TEST_CASE("health, readiness, tenants and status") {
   CHECK(r.status == 200);
   json t = parse(r)["tenants"];
   REQUIRE(t.size() == 2);
-  CHECK(t[0] == json{{"id", "acme"}, {"name", "Acme Burgers"}, {"brand_color", "#ff0000"},
-                     {"logo_url", nullptr}, {"currency", "EUR"}, {"ready", true}, {"online", true}});
+  CHECK(t[0] == json{{"id", "acme"},
+                     {"name", "Acme Burgers"},
+                     {"brand_color", "#ff0000"},
+                     {"logo_url", nullptr},
+                     {"currency", "EUR"},
+                     {"ready", true},
+                     {"online", true}});
   CHECK(t[1]["ready"] == false);
 
   r = handler.handle(request("GET", "/api/v1/status"));
@@ -320,7 +326,8 @@ TEST_CASE("place order: 201 with Location, replay header, 422 details, 409, 503,
     ApiResponse r = handler.handle(post_order("acme"));
     check_error(r, 422, "invalid_order");
     json details = parse(r)["error"]["details"];
-    CHECK(details == json::array({{{"path", "lines[1].quantity"}, {"message", "must be an integer from 1 to 99"}},
+    CHECK(details == json::array({{{"path", "lines[1].quantity"},
+                                   {"message", "must be an integer from 1 to 99"}},
                                   {{"path", ""}, {"message", "unknown field \"foo\""}}}));
   }
   SUBCASE("location closed: 422 location_closed with the next opening") {
@@ -378,7 +385,8 @@ TEST_CASE("place order: 201 with Location, replay header, 422 details, 409, 503,
 TEST_CASE("get order") {
   FakeNodeService node;
   ApiHandler handler(node, ApiOptions{});
-  ApiResponse r = handler.handle(request("GET", "/api/v1/tenants/acme/orders/0190a000-0000-7000-8000-000000000001"));
+  ApiResponse r = handler.handle(
+      request("GET", "/api/v1/tenants/acme/orders/0190a000-0000-7000-8000-000000000001"));
   REQUIRE(r.status == 200);
   CHECK(parse(r) == order_json(testing::sample_order("0190a000-0000-7000-8000-000000000001")));
   node.set_order_error(unavailable("busy"));
@@ -433,8 +441,9 @@ TEST_CASE("bearer token: required off loopback, optional on it") {
     o.bearer_token = token;
     ApiHandler handler(node, o);
     CHECK(handler.handle(request("GET", "/api/v1/tenants")).status == 200);
-    check_error(handler.handle(with_token(request("GET", "/api/v1/tenants"), "nope-nope-nope-nope")),
-                401, "unauthorized");
+    check_error(
+        handler.handle(with_token(request("GET", "/api/v1/tenants"), "nope-nope-nope-nope")), 401,
+        "unauthorized");
   }
   SUBCASE("non-loopback bind requires it even without require_token") {
     ApiOptions o;
@@ -456,6 +465,30 @@ TEST_CASE("bearer token: required off loopback, optional on it") {
   }
 }
 
+TEST_CASE("refused requests are logged with what, from where and why; routed ones are not") {
+  FakeNodeService node;
+  std::vector<std::string> warnings;
+  ApiOptions o;
+  o.bind_address = "0.0.0.0";
+  o.bearer_token = "0123456789abcdef-token";
+  o.warn = [&](const std::string& line) { warnings.push_back(line); };
+  ApiHandler handler(node, o);
+  ApiRequest lan = request("GET", "/api/v1/tenants");
+  lan.remote_addr = "192.168.1.30";
+  check_error(handler.handle(lan), 401, "unauthorized");
+  CHECK(handler.handle(request("GET", "/healthz")).status == 200);
+  ApiRequest rebinding = request("GET", "/healthz");
+  rebinding.headers.find("Host")->second = "evil.example";
+  check_error(handler.handle(rebinding), 421, "bad_host");
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0] ==
+        "local API: refused GET /api/v1/tenants from 192.168.1.30: 401 unauthorized");
+  CHECK(warnings[1].find("421 bad_host") != std::string::npos);
+  // The same refusal again at once is counted, not logged (refusal_log_test.cc).
+  check_error(handler.handle(lan), 401, "unauthorized");
+  CHECK(warnings.size() == 2);
+}
+
 TEST_CASE("metrics: the node's lines and the API's own") {
   FakeNodeService node;
   ApiHandler handler(node, ApiOptions{});
@@ -466,12 +499,16 @@ TEST_CASE("metrics: the node's lines and the API's own") {
   REQUIRE(r.status == 200);
   CHECK(r.content_type.starts_with("text/plain; version=0.0.4"));
   CHECK(r.body.find("larder_node_up 1\n") != std::string::npos);
-  CHECK(r.body.find(R"(larder_api_requests_total{route="/healthz",status="200"} 1)") != std::string::npos);
-  CHECK(r.body.find(R"(larder_api_requests_total{route="/api/v1/tenants/{tenant}/menu",status="404"} 1)") !=
+  CHECK(r.body.find(R"(larder_api_requests_total{route="/healthz",status="200"} 1)") !=
         std::string::npos);
-  CHECK(r.body.find(R"(larder_api_request_duration_seconds_count{route="/healthz"} 1)") != std::string::npos);
-  CHECK(r.body.find(R"(larder_api_request_duration_seconds_bucket{route="/healthz",le="+Inf"} 1)") !=
+  CHECK(r.body.find(
+            R"(larder_api_requests_total{route="/api/v1/tenants/{tenant}/menu",status="404"} 1)") !=
         std::string::npos);
+  CHECK(r.body.find(R"(larder_api_request_duration_seconds_count{route="/healthz"} 1)") !=
+        std::string::npos);
+  CHECK(
+      r.body.find(R"(larder_api_request_duration_seconds_bucket{route="/healthz",le="+Inf"} 1)") !=
+      std::string::npos);
   CHECK(r.body.find("larder_api_open_connections 0") != std::string::npos);
   CHECK(r.body.find("larder_api_sse_streams 0") != std::string::npos);
   // Paths outside the API count under the static route's template, never
@@ -502,7 +539,8 @@ TEST_CASE("events: a stream, the cap, shutdown") {
   node.events().publish("order", {{"tenant", "acme"}, {"id", "o-1"}});
   auto chunk = first.stream->next_chunk();
   REQUIRE(chunk);
-  CHECK(chunk->find("event: order\ndata: {\"id\":\"o-1\",\"tenant\":\"acme\"}\n\n") != std::string::npos);
+  CHECK(chunk->find("event: order\ndata: {\"id\":\"o-1\",\"tenant\":\"acme\"}\n\n") !=
+        std::string::npos);
 
   handler.shutdown();
   CHECK_FALSE(first.stream->next_chunk().has_value());

@@ -80,15 +80,24 @@ bool reads_body(const std::string& method) {
 
 const char* status_code_name(int status) {
   switch (status) {
-    case 400: return "bad_request";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 408: return "request_timeout";
-    case 413: return "payload_too_large";
-    case 414: return "uri_too_long";
-    case 416: return "range_not_satisfiable";
-    case 431: return "headers_too_large";
-    default: return status >= 500 ? "internal" : "bad_request";
+    case 400:
+      return "bad_request";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 408:
+      return "request_timeout";
+    case 413:
+      return "payload_too_large";
+    case 414:
+      return "uri_too_long";
+    case 416:
+      return "range_not_satisfiable";
+    case 431:
+      return "headers_too_large";
+    default:
+      return status >= 500 ? "internal" : "bad_request";
   }
 }
 
@@ -150,6 +159,7 @@ void ApiServer::Impl::configure() {
       LimitedServer::close_after_answer();
       res.set_header("Connection", "close");
       handler.metrics().record_status(route_label(req.method, req.path), 411);
+      handler.note_refusal(req.method, req.path, req.remote_addr, 411, "length_required");
       write_response(error_response(411, "length_required",
                                     "a request with a body needs a Content-Length header"),
                      res);
@@ -170,27 +180,29 @@ void ApiServer::Impl::configure() {
   // API's JSON error body; ours already have one.
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& req, httplib::Response& res) {
-    if (LimitedServer::request_timed_out()) res.status = 408;  // cpp-httplib saw a failed read
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (res.status == 400 || res.status == 408) {
-      // The request could not be read whole: whatever follows it on the
-      // connection cannot be trusted to be the next request.
-      LimitedServer::close_after_answer();
-      res.set_header("Connection", "close");
-    }
-    handler.metrics().record_status(route_label(req.method, req.path), res.status);
-    std::string message = "the request was refused by the HTTP layer (status " +
-                          std::to_string(res.status) + ")";
-    if (res.status == 413) {
-      message = "the request body is larger than " +
-                std::to_string(handler.options().max_body_bytes) + " bytes";
-    } else if (res.status == 408) {
-      message = "the request did not arrive whole within " +
-                std::to_string(handler.options().read_timeout.count()) + " ms";
-    }
-    write_response(error_response(res.status, status_code_name(res.status), message), res);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+        if (LimitedServer::request_timed_out()) res.status = 408;  // cpp-httplib saw a failed read
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        if (res.status == 400 || res.status == 408) {
+          // The request could not be read whole: whatever follows it on the
+          // connection cannot be trusted to be the next request.
+          LimitedServer::close_after_answer();
+          res.set_header("Connection", "close");
+        }
+        handler.metrics().record_status(route_label(req.method, req.path), res.status);
+        handler.note_refusal(req.method, req.path, req.remote_addr, res.status,
+                             status_code_name(res.status));
+        std::string message =
+            "the request was refused by the HTTP layer (status " + std::to_string(res.status) + ")";
+        if (res.status == 413) {
+          message = "the request body is larger than " +
+                    std::to_string(handler.options().max_body_bytes) + " bytes";
+        } else if (res.status == 408) {
+          message = "the request did not arrive whole within " +
+                    std::to_string(handler.options().read_timeout.count()) + " ms";
+        }
+        write_response(error_response(res.status, status_code_name(res.status), message), res);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   server.set_exception_handler(
       [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown exception";
@@ -203,9 +215,10 @@ void ApiServer::Impl::configure() {
         if (handler.options().log) {
           handler.options().log("local API: " + req.method + " " + req.path + ": " + what);
         }
-        write_response(error_response(500, "internal",
-                                      "the node could not complete the request; the error is in its log"),
-                       res);
+        write_response(
+            error_response(500, "internal",
+                           "the node could not complete the request; the error is in its log"),
+            res);
       });
 }
 

@@ -26,6 +26,7 @@ api::ApiOptions api_options_from_config(const NodeConfig& c) {
   o.max_sse_clients = static_cast<std::size_t>(c.max_event_streams);
   o.static_dir = c.kiosk_ui_dir;
   o.log = [](const std::string& message) { spdlog::error("{}", message); };
+  o.warn = [](const std::string& message) { spdlog::warn("{}", message); };
   return o;
 }
 
