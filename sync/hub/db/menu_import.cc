@@ -121,7 +121,10 @@ std::string check_text(const std::string& s) {
 
 std::string check_dayparts(const json& v, const std::string& path) {
   static const std::vector<std::string> days = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-  static const std::regex hhmm("([01][0-9]|2[0-3]):[0-5][0-9]");
+  // As the node reads them (node/menu/daypart.h, and migration 008): an end
+  // may be 24:00, the end of the day.
+  static const std::regex start_hhmm("([01][0-9]|2[0-3]):[0-5][0-9]");
+  static const std::regex end_hhmm("([01][0-9]|2[0-3]):[0-5][0-9]|24:00");
   if (!v.is_array()) return path + " must be an array";
   for (std::size_t i = 0; i < v.size(); ++i) {
     std::string p = path + "[" + std::to_string(i) + "]";
@@ -141,8 +144,11 @@ std::string check_dayparts(const json& v, const std::string& path) {
       if (!seen.insert(day.get<std::string>()).second) return p + ".days repeats " + day.dump();
     }
     for (const char* k : {"start", "end"}) {
+      const std::regex& hhmm = std::string(k) == "start" ? start_hhmm : end_hhmm;
       if (!d.contains(k) || !d[k].is_string() || !std::regex_match(d[k].get<std::string>(), hhmm)) {
-        return p + "." + k + " must be \"HH:MM\"";
+        return p + "." + k +
+               (std::string(k) == "start" ? " must be \"HH:MM\" from 00:00 to 23:59"
+                                          : " must be \"HH:MM\" from 00:00 to 24:00");
       }
     }
   }

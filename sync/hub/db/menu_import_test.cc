@@ -95,7 +95,11 @@ TEST_CASE("invalid menus are refused with exact messages, and nothing is stored"
        "modifiers[0].max_choices must be >= min_choices"},
       {[](json& m) { m["modifiers"][0]["min_choices"] = -1; }, "modifiers[0].min_choices must be >= 0"},
       {[](json& m) { m["menus"][0]["dayparts"][0]["start"] = "25:00"; },
-       "menus[0].dayparts[0].start must be \"HH:MM\""},
+       "menus[0].dayparts[0].start must be \"HH:MM\" from 00:00 to 23:59"},
+      {[](json& m) { m["menus"][0]["dayparts"][0]["start"] = "24:00"; },
+       "menus[0].dayparts[0].start must be \"HH:MM\" from 00:00 to 23:59"},
+      {[](json& m) { m["menus"][0]["dayparts"][0]["end"] = "24:30"; },
+       "menus[0].dayparts[0].end must be \"HH:MM\" from 00:00 to 24:00"},
       {[](json& m) { m["menus"][0]["dayparts"][0]["days"] = {"monday"}; },
        "menus[0].dayparts[0].days must hold mon..sun"},
       {[](json& m) { m["items"][0]["colour"] = "red"; }, "items[0].colour is not a field of items"},
@@ -173,6 +177,7 @@ TEST_CASE("values at the documented limits import; a later bad import keeps the 
   menu["modifiers"][0] = {{"id", id(603, 40)}, {"name", "Cheese"}, {"selection", "single"},
                           {"min_choices", 1}, {"max_choices", 1}};
   menu["menus"][0]["dayparts"].push_back({{"days", {"sun"}}, {"start", "22:00"}, {"end", "22:00"}});
+  menu["menus"][0]["dayparts"].push_back({{"days", {"sat"}}, {"start", "18:00"}, {"end", "24:00"}});
   auto stats = import_menu(conn, p.tenant, menu.dump());
   REQUIRE_MESSAGE(stats.is_ok(), stats.status().to_string());
   {
