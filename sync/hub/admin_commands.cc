@@ -7,6 +7,7 @@
 #include "base/atomic_file.h"
 #include "base/env.h"
 #include "base/uuid.h"
+#include "sync/hub/db/daypart_rules.h"
 #include "sync/hub/db/feed.h"
 #include "sync/hub/db/location_rules.h"
 #include "sync/hub/db/menu_import.h"
@@ -54,7 +55,8 @@ int admin_init_roles(const AdminArgs& a, std::ostream& out, std::ostream& err) {
   if (!conn.is_ok()) return fail(err, conn.status());
   Status s = db::bootstrap_roles(*conn);
   if (!s.is_ok() && s.code() != Code::kAlreadyExists) return fail(err, s);
-  out << "roles larder_owner (migrations) and larder_hub (the hub; owns nothing, no BYPASSRLS) are ready\n";
+  out << "roles larder_owner (migrations) and larder_hub (the hub; owns nothing, no BYPASSRLS) are "
+         "ready\n";
   return 0;
 }
 
@@ -77,6 +79,14 @@ int admin_migrate(const AdminArgs& a, std::ostream& out, std::ostream& err) {
       err << "larder-hub: warning: location " << p.location_id << " of tenant " << p.tenant_id
           << ": " << p.problem << "; larder-node cannot serve its menu or orders until it is "
           << "fixed (docs/PROTOCOL.md \"Locations\")\n";
+    }
+    // The same for menus' dayparts (migration 008).
+    auto menus = db::find_menu_problems(*conn);
+    if (!menus.is_ok()) return fail(err, menus.status().with_context("checking stored menus"));
+    for (const db::MenuProblem& p : *menus) {
+      err << "larder-hub: warning: menu " << p.menu_id << " of tenant " << p.tenant_id << ": "
+          << p.problem << "; larder-node cannot serve this tenant's menu until it is fixed"
+          << " (docs/PROTOCOL.md \"Locations\")\n";
     }
   }
   return 0;
@@ -143,14 +153,15 @@ int admin_devices(const AdminArgs& a, std::ostream& out, std::ostream& err) {
   if (!list.is_ok()) return fail(err, list.status());
   out << std::left << std::setw(38) << "DEVICE" << std::setw(6) << "CODE" << std::setw(22)
       << "LAST SEEN" << std::setw(10) << "VERSION" << std::setw(8) << "OUTBOX" << std::setw(6)
-      << "LAG" << "STATE / LAST ERROR\n";
+      << "LAG"
+      << "STATE / LAST ERROR\n";
   for (const db::DeviceStatus& d : *list) {
     std::string state = d.revoked ? "revoked" : d.enrolled ? "enrolled" : "awaiting enrollment";
     if (!d.last_error.empty()) state += " / " + d.last_error;
     out << std::setw(38) << d.device_id << std::setw(6) << d.short_code << std::setw(22)
-        << (d.last_seen_unix_ms ? when(*d.last_seen_unix_ms) : std::string("never")) << std::setw(10)
-        << (d.app_version.empty() ? "-" : d.app_version) << std::setw(8) << d.outbox_depth
-        << std::setw(6) << d.lag_versions << state << "\n";
+        << (d.last_seen_unix_ms ? when(*d.last_seen_unix_ms) : std::string("never"))
+        << std::setw(10) << (d.app_version.empty() ? "-" : d.app_version) << std::setw(8)
+        << d.outbox_depth << std::setw(6) << d.lag_versions << state << "\n";
   }
   return 0;
 }

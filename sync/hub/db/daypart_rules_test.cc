@@ -4,11 +4,14 @@
 // daypart "end": "24:00" refused by the menu import although the node reads
 // it, and a menu written in SQL with "start": "6:00" that made the node's
 // whole menu endpoint fail.
+#include "sync/hub/db/daypart_rules.h"
+
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "node/menu/daypart.h"
+#include "sync/hub/db/migrations.h"
 #include "sync/hub/db/ops_test_fixture.h"
 #include "sync/hub/db/pg_error.h"
 
@@ -93,6 +96,42 @@ TEST_CASE("plain SQL cannot store a menu the node cannot read (the trigger)") {
   CHECK(write("UPDATE menus SET name = 'Breakfast' WHERE tenant_id = $1 AND id = $2",
               {p.tenant, menu})
             .is_ok());
+}
+
+TEST_CASE("menus stored before migration 008 are kept, listed, and fixable") {
+  auto db = HubTestDatabase::create(testing::shared_pg_server(), "menu_migr");
+  REQUIRE_MESSAGE(db.is_ok(), db.status().to_string());
+  PgConnection owner = ops_test::connect(db->owner_conninfo);
+  REQUIRE(migrate_down(owner, 7).is_ok());
+  PgConnection hub = ops_test::connect(db->hub_conninfo);
+  const std::string tenant = feed_test::id(621, 0);
+  const std::string good = feed_test::id(621, 1), bad = feed_test::id(621, 2);
+  feed_test::exec_for_tenant(
+      hub, tenant, "INSERT INTO tenants (tenant_id, name, currency) VALUES ($1, 'T', 'USD')",
+      {tenant});
+  const std::string insert =
+      "INSERT INTO menus (tenant_id, id, name, dayparts) VALUES ($1, $2, 'Old', $3::jsonb)";
+  feed_test::exec_for_tenant(hub, tenant, insert, {tenant, good, "[]"});
+  feed_test::exec_for_tenant(hub, tenant, insert,
+                             {tenant, bad, R"([{"start": "6:00", "end": "11:00"}])"});
+
+  auto up = migrate_up(owner);
+  REQUIRE_MESSAGE(up.is_ok(), up.status().to_string());
+  CHECK(*up == 1);
+  auto found = find_menu_problems(owner);
+  REQUIRE_MESSAGE(found.is_ok(), found.status().to_string());
+  REQUIRE(found->size() == 1);
+  CHECK((*found)[0].tenant_id == tenant);
+  CHECK((*found)[0].menu_id == bad);
+  CHECK((*found)[0].problem ==
+        R"(dayparts[0].start is "6:00"; a start is "HH:MM" from 00:00 to 23:59)");
+  CHECK(find_menu_problems(hub)->empty());  // the hub role lists no tenants
+
+  feed_test::exec_for_tenant(hub, tenant, "UPDATE menus SET name = 'Renamed' WHERE id = $1", {bad});
+  feed_test::exec_for_tenant(
+      hub, tenant,
+      R"(UPDATE menus SET dayparts = '[{"start": "06:00", "end": "11:00"}]' WHERE id = $1)", {bad});
+  CHECK(find_menu_problems(owner)->empty());
 }
 
 }  // namespace larder::hub::db
