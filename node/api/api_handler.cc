@@ -136,7 +136,13 @@ ApiResponse ApiHandler::open_events(const ApiRequest& request) {
     }
     bool known = false;
     for (const TenantSummary& t : node_.tenants()) known = known || t.id == *tenant;
-    if (!known) return error_for_status(not_found("unknown tenant"), *tenant, options_.log);
+    if (!known) {
+      // Not served: unknown (404), or enrolled but unavailable (503, as its
+      // menu answers), so the screen keeps retrying a tenant being repaired.
+      auto menu = node_.menu(*tenant);
+      Status why = menu.is_ok() ? not_found("unknown tenant") : menu.status();
+      return error_for_status(why, *tenant, options_.log);
+    }
   }
   ApiResponse r;
   r.status = 200;

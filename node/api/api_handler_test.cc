@@ -517,6 +517,18 @@ TEST_CASE("metrics: the node's lines and the API's own") {
   CHECK(r.body.find("no/such") == std::string::npos);
 }
 
+TEST_CASE("events: a tenant enrolled but unavailable answers 503 as its menu does, not 404") {
+  FakeNodeService node;
+  node.set_menu("broken", unavailable("tenant broken: its database does not open with its key"));
+  ApiHandler handler(node, ApiOptions{});
+  ApiRequest q = request("GET", "/api/v1/events");
+  q.query.emplace_back("tenant", "broken");
+  ApiResponse r = handler.handle(q);
+  check_error(r, 503, "unavailable");
+  CHECK(r.header("Retry-After").has_value());
+  check_error(handler.handle(request("GET", "/api/v1/tenants/broken/menu")), 503, "unavailable");
+}
+
 TEST_CASE("events: a stream, the cap, shutdown") {
   FakeNodeService node;
   ApiOptions o;
