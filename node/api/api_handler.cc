@@ -26,7 +26,11 @@ ApiHandler::ApiHandler(NodeService& node, ApiOptions options)
       metrics_(std::make_shared<ApiMetrics>()),
       streams_(options_.max_sse_clients, options_.sse_queue_capacity, options_.sse_heartbeat,
                options_.sse_retry, metrics_),
-      refusals_(options_.warn, std::chrono::seconds(10)) {}
+      refusals_(options_.warn, std::chrono::seconds(10)),
+      errors_(options_.log, std::chrono::seconds(60)),
+      log_(options_.log ? std::function<void(const std::string&)>(
+                              [this](const std::string& line) { errors_.write(line); })
+                        : std::function<void(const std::string&)>()) {}
 
 void ApiHandler::note_refusal(std::string_view method, std::string_view path, std::string_view peer,
                               int status, std::string_view code) {
@@ -61,9 +65,8 @@ ApiResponse ApiHandler::handle(const ApiRequest& request) {
   try {
     response = dispatch(request, match);
   } catch (const std::exception& e) {
-    if (options_.log) {
-      options_.log("local API: " + request.method + " " + request.path +
-                   ": exception: " + e.what());
+    if (log_) {
+      log_("local API: " + request.method + " " + request.path + ": exception: " + e.what());
     }
     response = internal_response();
   }
@@ -93,7 +96,7 @@ ApiResponse ApiHandler::dispatch(const ApiRequest& request, const RouteMatch& ma
     }
   }
   auto param = [&](const char* name) { return match.params.at(name); };
-  const Logger& log = options_.log;
+  const Logger& log = log_;
   switch (route.id) {
     case RouteId::kHealthz:
       return handle_healthz();
@@ -141,7 +144,7 @@ ApiResponse ApiHandler::open_events(const ApiRequest& request) {
       // menu answers), so the screen keeps retrying a tenant being repaired.
       auto menu = node_.menu(*tenant);
       Status why = menu.is_ok() ? not_found("unknown tenant") : menu.status();
-      return error_for_status(why, *tenant, options_.log);
+      return error_for_status(why, *tenant, log_);
     }
   }
   ApiResponse r;

@@ -20,6 +20,7 @@
 // not the NodeService's EventBus.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -27,10 +28,10 @@
 #include "node/api/api_metrics.h"
 #include "node/api/api_options.h"
 #include "node/api/event_stream.h"
-#include "node/api/refusal_log.h"
 #include "node/api/request_guard.h"
 #include "node/api/route_table.h"
 #include "node/api/static_files.h"
+#include "node/api/throttled_log.h"
 #include "node/core/node_service.h"
 
 namespace larder::node::api {
@@ -47,8 +48,8 @@ class ApiHandler {
   // to proceed, else the refusal (already counted in the metrics).
   std::optional<ApiResponse> admit(const ApiRequest& request);
 
-  // Logs a request refused before routing (refusal_log.h); admit() does it
-  // for the guard's refusals, the HTTP adapter for those it makes itself.
+  // Logs a request refused before routing (throttled_log.h); admit() does
+  // it for the guard's refusals, the HTTP adapter for those it makes itself.
   void note_refusal(std::string_view method, std::string_view path, std::string_view peer,
                     int status, std::string_view code);
 
@@ -70,7 +71,9 @@ class ApiHandler {
   const StaticFiles static_files_;
   std::shared_ptr<ApiMetrics> metrics_;
   StreamRegistry streams_;
-  RefusalLog refusals_;
+  ThrottledLog refusals_;  // options_.warn: refused requests
+  ThrottledLog errors_;    // options_.log: what the API hides from clients
+  const std::function<void(const std::string&)> log_;  // to errors_; given to route handlers
 };
 
 }  // namespace larder::node::api

@@ -89,7 +89,7 @@ struct ApiOptions {
   // Where the API reports what it hides from clients (internal errors with
   // their full Status). May be empty. Called from HTTP threads.
   std::function<void(const std::string&)> log;
-  // Where refused requests are reported (refusal_log.h: at most one line per
+  // Where refused requests are reported (throttled_log.h: at most one line per
   // status every 10 s). May be empty. Called from HTTP threads.
   std::function<void(const std::string&)> warn;
 };
