@@ -53,6 +53,12 @@ class ApiHandler {
   void note_refusal(std::string_view method, std::string_view path, std::string_view peer,
                     int status, std::string_view code);
 
+  // Writes to options().log through the API's throttle (throttled_log.h);
+  // the HTTP adapter uses it for what it hides from clients.
+  void log_error(const std::string& line) {
+    if (log_) log_(line);
+  }
+
   void shutdown();
   // Event streams not yet destroyed (after shutdown(): not yet finished).
   std::size_t open_streams() const { return streams_.open_count(); }

@@ -212,9 +212,7 @@ void ApiServer::Impl::configure() {
           what = e.what();
         } catch (...) {
         }
-        if (handler.options().log) {
-          handler.options().log("local API: " + req.method + " " + req.path + ": " + what);
-        }
+        handler.log_error("local API: " + req.method + " " + req.path + ": " + what);
         write_response(
             error_response(500, "internal",
                            "the node could not complete the request; the error is in its log"),

@@ -1,11 +1,37 @@
 #include "node/api/throttled_log.h"
 
+#include <algorithm>
+
 namespace larder::node::api {
 namespace {
 
 // Distinct lines kept for throttling; past it the oldest are forgotten (an
 // error that quotes a varying id must not grow the map without end).
 constexpr std::size_t kMaxKeys = 256;
+constexpr std::size_t kMaxLineBytes = 1000;
+
+// Control characters (CR and LF above all) as \xNN, and at most
+// kMaxLineBytes of it.
+std::string printable(std::string_view line) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(std::min(line.size(), kMaxLineBytes));
+  for (char ch : line) {
+    if (out.size() >= kMaxLineBytes) {
+      out += "...";
+      break;
+    }
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    } else {
+      out.push_back(ch);
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -39,10 +65,11 @@ void ThrottledLog::write(const std::string& key, std::string line) {
     it->second.held_back = 0;
     it->second.last_line = now;
   }
+  std::string text = printable(line);
   if (held_back > 0) {
-    line += " (" + std::to_string(held_back) + " more like it since the last line)";
+    text += " (" + std::to_string(held_back) + " more like it since the last line)";
   }
-  sink_(line);
+  sink_(text);
 }
 
 void ThrottledLog::write(std::string line) {

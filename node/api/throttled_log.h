@@ -6,7 +6,13 @@
 // host name). A terminal retrying every few seconds, or a scan on the LAN,
 // would repeat the same line without end. So, per key (the line itself, or
 // the status of a refusal), the first line is written, then at most one per
-// `interval`, which says how many it held back since the line before.
+// `interval`, which says how many it held back since the line before. (A
+// count held back is reported by the key's next line: after a burst and then
+// silence, or once the key is forgotten among many others, it is not.)
+//
+// A line may quote what a client sent (a request path is percent-decoded):
+// control characters are written as \xNN and a line is cut at 1,000 bytes,
+// so that no client can forge log lines.
 //
 // Thread safety: every method may be called from any thread.
 #pragma once

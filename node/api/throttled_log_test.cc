@@ -55,6 +55,15 @@ TEST_CASE("throttled log: the same line repeats once per interval; different lin
         "local API: tenant t1: UNAVAILABLE: its database does not open (99 more like it since the "
         "last line)");
 
+  // What a client sent cannot forge a line: control characters are escaped,
+  // and a line is cut.
+  log.refused("GET", "/x\r\nlarder: forged", "10.0.0.9", 421, "bad_host");
+  CHECK(lines.back() ==
+        "local API: refused GET /x\\x0d\\x0alarder: forged from 10.0.0.9: 421 bad_host");
+  log.write(std::string(5000, 'a'));
+  CHECK(lines.back().size() == 1003);
+  lines.resize(3);
+
   // Many distinct lines do not grow it without end, and each still passes.
   for (int i = 0; i < 1000; ++i) log.write("line " + std::to_string(i));
   CHECK(lines.size() == 1003);
