@@ -101,37 +101,26 @@ void JsonText::before_value() {
   }
 }
 
-JsonText& JsonText::begin_object() {
+JsonText& JsonText::open(char bracket) {
   before_value();
   assert(depth_ < 64);
   ++depth_;
   nonempty_ &= ~(std::uint64_t{1} << (depth_ - 1));
-  out_.push_back('{');
+  out_.push_back(bracket);
   return *this;
 }
 
-JsonText& JsonText::end_object() {
+JsonText& JsonText::close(char bracket) {
   assert(depth_ > 0 && !after_key_);
   --depth_;
-  out_.push_back('}');
+  out_.push_back(bracket);
   return *this;
 }
 
-JsonText& JsonText::begin_array() {
-  before_value();
-  assert(depth_ < 64);
-  ++depth_;
-  nonempty_ &= ~(std::uint64_t{1} << (depth_ - 1));
-  out_.push_back('[');
-  return *this;
-}
-
-JsonText& JsonText::end_array() {
-  assert(depth_ > 0 && !after_key_);
-  --depth_;
-  out_.push_back(']');
-  return *this;
-}
+JsonText& JsonText::begin_object() { return open('{'); }
+JsonText& JsonText::end_object() { return close('}'); }
+JsonText& JsonText::begin_array() { return open('['); }
+JsonText& JsonText::end_array() { return close(']'); }
 
 JsonText& JsonText::key(std::string_view name) {
   assert(!after_key_);

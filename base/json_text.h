@@ -42,6 +42,8 @@ class JsonText {
 
  private:
   void before_value();
+  JsonText& open(char bracket);
+  JsonText& close(char bracket);
 
   std::string& out_;
   // One bit per open container, innermost lowest: set once it holds a member.

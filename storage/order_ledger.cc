@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "base/json_text.h"
 #include "storage/transaction.h"
 
 namespace larder::storage {

@@ -45,13 +45,8 @@ std::optional<ApiResponse> ApiHandler::admit(const ApiRequest& request) {
   if (refusal) {
     metrics_->record(route_label(request.method, request.path), refusal->status,
                      Clock::now() - start);
-    nlohmann::json body = nlohmann::json::parse(refusal->body, nullptr, false);
-    std::string code = "refused";
-    if (body.is_object() && body.contains("error") && body["error"].is_object() &&
-        body["error"].contains("code") && body["error"]["code"].is_string()) {
-      code = body["error"]["code"].get<std::string>();
-    }
-    note_refusal(request.method, request.path, request.remote_addr, refusal->status, code);
+    note_refusal(request.method, request.path, request.remote_addr, refusal->status,
+                 refusal->error_code.empty() ? "refused" : refusal->error_code);
   }
   return refusal;
 }

@@ -68,7 +68,9 @@ ApiResponse json_text_response(int status, std::string body) {
 }
 
 ApiResponse error_response(int status, std::string_view code, std::string_view message) {
-  return json_response(status, {{"error", {{"code", code}, {"message", message}}}});
+  ApiResponse r = json_response(status, {{"error", {{"code", code}, {"message", message}}}});
+  r.error_code = code;
+  return r;
 }
 
 }  // namespace larder::node::api

@@ -47,6 +47,7 @@ struct ApiResponse {
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
   std::string body;
   std::string content_type;  // empty when there is no body
+  std::string error_code;    // set by error_response(): the body's error.code
   // Set only by GET /api/v1/events: the body is this stream of SSE chunks,
   // written by the adapter until it ends (content_type is text/event-stream).
   std::shared_ptr<EventStream> stream;

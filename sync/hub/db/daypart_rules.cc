@@ -5,24 +5,20 @@
 namespace larder::hub::db {
 
 Result<std::vector<MenuProblem>> find_menu_problems(PgConnection& conn) {
-  LARDER_ASSIGN_OR_RETURN(PgResult tenants,
-                          conn.exec("SELECT tenant_id::text FROM tenants ORDER BY 1"));
   std::vector<MenuProblem> out;
-  for (int t = 0; t < tenants.rows(); ++t) {
-    const std::string tenant(tenants.get(t, 0));
-    LARDER_RETURN_IF_ERROR(run_for_tenant(conn, tenant, [&](Transaction& tx) -> Status {
-      LARDER_ASSIGN_OR_RETURN(
-          PgResult r,
-          tx.exec("SELECT id::text, problem FROM (SELECT id, larder_dayparts_problem(dayparts)"
-                  " AS problem FROM menus WHERE tenant_id = $1) m"
-                  " WHERE problem IS NOT NULL ORDER BY id",
-                  {tenant}));
-      for (int i = 0; i < r.rows(); ++i) {
-        out.push_back({tenant, std::string(r.get(i, 0)), std::string(r.get(i, 1))});
-      }
-      return Status::ok();
-    }));
-  }
+  LARDER_RETURN_IF_ERROR(
+      for_each_listed_tenant(conn, [&](const std::string& tenant, Transaction& tx) -> Status {
+        LARDER_ASSIGN_OR_RETURN(
+            PgResult r,
+            tx.exec("SELECT id::text, problem FROM (SELECT id, larder_dayparts_problem(dayparts)"
+                    " AS problem FROM menus WHERE tenant_id = $1) m"
+                    " WHERE problem IS NOT NULL ORDER BY id",
+                    {tenant}));
+        for (int i = 0; i < r.rows(); ++i) {
+          out.push_back({tenant, std::string(r.get(i, 0)), std::string(r.get(i, 1))});
+        }
+        return Status::ok();
+      }));
   return out;
 }
 

@@ -67,11 +67,7 @@ TEST_CASE("plain SQL cannot store a menu the node cannot read (the trigger)") {
   PgConnection conn = ops_test::hub();
   auto p = ops_test::provision(conn, 620);
   auto write = [&](const std::string& sql, const PgParams& params) {
-    auto tx = Transaction::begin_for_tenant(conn, p.tenant);
-    REQUIRE(tx.is_ok());
-    Status s = tx->exec(sql, params).status();
-    if (s.is_ok()) s = tx->commit();
-    return s;
+    return feed_test::try_exec_for_tenant(conn, p.tenant, sql, params);
   };
   const std::string insert =
       "INSERT INTO menus (tenant_id, id, name, dayparts) VALUES ($1, $2, 'SQL', $3::jsonb)";

@@ -10,6 +10,13 @@ std::string id(int tag, long n) {
   return buf;
 }
 
+Status try_exec_for_tenant(PgConnection& conn, const std::string& tenant, const std::string& sql,
+                           const PgParams& params) {
+  LARDER_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin_for_tenant(conn, tenant));
+  LARDER_RETURN_IF_ERROR(tx.exec(sql, params).status());
+  return tx.commit();
+}
+
 void exec_for_tenant(PgConnection& conn, const std::string& tenant, const std::string& sql,
                      const PgParams& params) {
   auto tx = Transaction::begin_for_tenant(conn, tenant);

@@ -18,6 +18,11 @@ namespace larder::hub::db::feed_test {
 // "00000000-0000-4000-8000-<12 digits>" from a number, for readable ids.
 std::string id(int tag, long n);
 
+// Runs statements in one transaction scoped to the tenant and commits;
+// the failure, if any (for tests of what the database refuses).
+Status try_exec_for_tenant(PgConnection& conn, const std::string& tenant, const std::string& sql,
+                           const PgParams& params = {});
+
 // Runs statements in one transaction scoped to the tenant; REQUIREs success.
 void exec_for_tenant(PgConnection& conn, const std::string& tenant, const std::string& sql,
                      const PgParams& params = {});

@@ -114,28 +114,22 @@ Result<std::vector<LocationProblem>> find_location_problems(PgConnection& conn) 
                           conn.exec("SELECT name FROM pg_catalog.pg_timezone_names"));
   std::set<std::string, std::less<>> zones;
   for (int i = 0; i < zone_rows.rows(); ++i) zones.emplace(zone_rows.get(i, 0));
-  LARDER_ASSIGN_OR_RETURN(PgResult tenants,
-                          conn.exec("SELECT tenant_id::text FROM tenants ORDER BY 1"));
   std::vector<LocationProblem> out;
-  for (int t = 0; t < tenants.rows(); ++t) {
-    const std::string tenant(tenants.get(t, 0));
-    LARDER_RETURN_IF_ERROR(run_for_tenant(conn, tenant, [&](Transaction& tx) -> Status {
-      LARDER_ASSIGN_OR_RETURN(
-          PgResult r, tx.exec("SELECT id::text, timezone, opening_hours::text FROM locations"
-                              " WHERE tenant_id = $1 ORDER BY id",
-                              {tenant}));
-      for (int i = 0; i < r.rows(); ++i) {
-        const std::string timezone(r.get(i, 1));
-        std::string problem = timezone_name_problem(timezone);
-        if (problem.empty() && zones.count(timezone) == 0) {
-          problem = unknown_zone(timezone);
+  LARDER_RETURN_IF_ERROR(
+      for_each_listed_tenant(conn, [&](const std::string& tenant, Transaction& tx) -> Status {
+        LARDER_ASSIGN_OR_RETURN(
+            PgResult r, tx.exec("SELECT id::text, timezone, opening_hours::text FROM locations"
+                                " WHERE tenant_id = $1 ORDER BY id",
+                                {tenant}));
+        for (int i = 0; i < r.rows(); ++i) {
+          const std::string timezone(r.get(i, 1));
+          std::string problem = timezone_name_problem(timezone);
+          if (problem.empty() && zones.count(timezone) == 0) problem = unknown_zone(timezone);
+          if (problem.empty()) problem = opening_hours_problem(std::string(r.get(i, 2)));
+          if (!problem.empty()) out.push_back({tenant, std::string(r.get(i, 0)), problem});
         }
-        if (problem.empty()) problem = opening_hours_problem(std::string(r.get(i, 2)));
-        if (!problem.empty()) out.push_back({tenant, std::string(r.get(i, 0)), problem});
-      }
-      return Status::ok();
-    }));
-  }
+        return Status::ok();
+      }));
   return out;
 }
 

@@ -188,11 +188,7 @@ TEST_CASE("plain SQL cannot store a location the node cannot read either (the tr
   PgConnection conn = ops_test::hub();
   auto p = ops_test::provision(conn, 602);
   auto write = [&](const std::string& sql, const PgParams& params) {
-    auto tx = Transaction::begin_for_tenant(conn, p.tenant);
-    REQUIRE(tx.is_ok());
-    Status s = tx->exec(sql, params).status();
-    if (s.is_ok()) s = tx->commit();
-    return s;
+    return feed_test::try_exec_for_tenant(conn, p.tenant, sql, params);
   };
   const std::string insert =
       "INSERT INTO locations (tenant_id, id, name, timezone, opening_hours)"

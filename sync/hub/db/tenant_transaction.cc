@@ -18,4 +18,16 @@ Status run_for_tenant(PgConnection& conn, std::string_view tenant_id,
   return last;
 }
 
+Status for_each_listed_tenant(PgConnection& conn,
+                              const std::function<Status(const std::string&, Transaction&)>& fn) {
+  LARDER_ASSIGN_OR_RETURN(PgResult tenants,
+                          conn.exec("SELECT tenant_id::text FROM tenants ORDER BY 1"));
+  for (int t = 0; t < tenants.rows(); ++t) {
+    const std::string tenant(tenants.get(t, 0));
+    LARDER_RETURN_IF_ERROR(
+        run_for_tenant(conn, tenant, [&](Transaction& tx) { return fn(tenant, tx); }));
+  }
+  return Status::ok();
+}
+
 }  // namespace larder::hub::db

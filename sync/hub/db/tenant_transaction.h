@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "base/status.h"
@@ -17,5 +18,11 @@ namespace larder::hub::db {
 
 Status run_for_tenant(PgConnection& conn, std::string_view tenant_id,
                       const std::function<Status(Transaction&)>& fn, int attempts = 3);
+
+// run_for_tenant() for every tenant the connected role can list, in id
+// order: the schema owner lists all of them, the hub role none. Stops at the
+// first failure. The connection must not be inside a transaction.
+Status for_each_listed_tenant(PgConnection& conn,
+                              const std::function<Status(const std::string&, Transaction&)>& fn);
 
 }  // namespace larder::hub::db
