@@ -173,6 +173,7 @@ Status Database::configure() {
   }
   LARDER_RETURN_IF_ERROR(exec("PRAGMA foreign_keys=ON"));
   LARDER_RETURN_IF_ERROR(exec("PRAGMA cache_size=-" + std::to_string(options_.cache_kib)));
+  LARDER_RETURN_IF_ERROR(exec("PRAGMA cache_spill=-" + std::to_string(options_.spill_kib)));
   // Checkpoint at about 4 MiB of WAL whatever the page size (SQLite's default
   // of 1000 pages was 4 MiB with 4 KiB pages): each checkpoint copies every
   // page the WAL holds, so the pages most commits touch (page 1, the top of

@@ -60,6 +60,7 @@ struct OpenOptions {
   int busy_timeout_ms = 5000;  // how long to wait for another connection's lock
   bool encrypted = true;       // false only for the plain-SQLite benchmark reference
   int cache_kib = 8192;        // page cache per connection; a hit needs no decryption
+  int spill_kib = 32768;       // dirty pages one transaction keeps before writing them early
   int page_size = kPageSize;   // of a new file (a power of two, 512..65536); see above
 };
 

@@ -1,6 +1,7 @@
 #include "storage/database.h"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include "storage/keys.h"
 #include "storage/testing/temp_dir.h"
@@ -106,6 +107,49 @@ TEST_CASE("WAL, foreign keys and durability settings") {
   }
   REQUIRE(db->set_durability(Durability::kNormal).is_ok());
   CHECK(*db->query_int("PRAGMA synchronous") == 1);
+}
+
+namespace {
+
+// Pages SQLite wrote out of the page cache before the transaction committed
+// (each such page is encrypted again when it is written a second time).
+int spilled_pages(Database& db) {
+  int current = 0, highwater = 0;
+  REQUIRE(sqlite3_db_status(db.handle(), SQLITE_DBSTATUS_CACHE_SPILL, &current, &highwater, 0) ==
+          SQLITE_OK);
+  return current;
+}
+
+// One transaction of about 6 MiB of pages, with random keys in an index, as a
+// bootstrap or a resync writes.
+void write_big_transaction(Database& db) {
+  REQUIRE(db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT NOT NULL UNIQUE, v BLOB)").is_ok());
+  auto tx = Transaction::begin(db);
+  REQUIRE(tx.is_ok());
+  REQUIRE(db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
+                  "INSERT INTO t (k, v) SELECT hex(randomblob(16)), randomblob(200) FROM n")
+              .is_ok());
+  REQUIRE(tx->commit().is_ok());
+}
+
+}  // namespace
+
+TEST_CASE("a transaction's dirty pages stay in memory up to spill_kib, beyond the page cache") {
+  TempDir dir;
+  OpenOptions o = labelled("tenant t1");
+  o.cache_kib = 1024;  // far smaller than the transaction
+  SUBCASE("under the spill limit: every page is written once, at commit") {
+    o.spill_kib = 32768;
+    auto db = must_open(dir.file("t.db"), test_key(4), o);
+    write_big_transaction(*db);
+    CHECK(spilled_pages(*db) == 0);
+  }
+  SUBCASE("over it: SQLite writes pages early, as it must to bound memory") {
+    o.spill_kib = 1024;
+    auto db = must_open(dir.file("t.db"), test_key(4), o);
+    write_big_transaction(*db);
+    CHECK(spilled_pages(*db) > 0);
+  }
 }
 
 TEST_CASE("a transaction rolls back unless committed, also on an error half-way") {
