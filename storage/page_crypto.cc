@@ -214,15 +214,18 @@ int larder_cipher(void* vctx, int mode, const unsigned char* key, int key_sz,
     if (EVP_CipherInit_ex2(c, nullptr, nullptr, iv, dir, nullptr) != 1) return kError;
   } else {
     ctx->cipher_key[dir].forget();
-    if (EVP_CipherInit_ex2(c, g_aes, key, iv, dir, nullptr) != 1) return kError;
+    // Pages are whole blocks: no padding. The setting stays with the context
+    // across the IV-only restarts above.
+    if (EVP_CipherInit_ex2(c, g_aes, key, iv, dir, nullptr) != 1 ||
+        EVP_CIPHER_CTX_set_padding(c, 0) != 1) {
+      return kError;
+    }
     ctx->cipher_key[dir].remember(key, key_sz, dir);
   }
-  // Pages are whole blocks: no padding, so Update alone does every block.
-  if (EVP_CIPHER_CTX_set_padding(c, 0) != 1) return kError;
+  // Without padding, Update encrypts or decrypts every whole block it is given
+  // and holds nothing back, so no Final is needed; n checks that it did.
   int n = 0;
   if (EVP_CipherUpdate(c, out, &n, in, in_sz) != 1 || n != in_sz) return kError;
-  int tail = 0;
-  if (EVP_CipherFinal_ex(c, out + n, &tail) != 1 || tail != 0) return kError;
   return kOk;
 }
 
