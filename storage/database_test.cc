@@ -143,6 +143,12 @@ TEST_CASE("a transaction's dirty pages stay in memory up to spill_kib, beyond th
     auto db = must_open(dir.file("t.db"), test_key(4), o);
     write_big_transaction(*db);
     CHECK(spilled_pages(*db) == 0);
+    // Written at commit, the pages leave the cache down to its own size.
+    int used = 0, highwater = 0;
+    REQUIRE(sqlite3_db_status(db->handle(), SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0) ==
+            SQLITE_OK);
+    MESSAGE("cache used after commit: " << used << " bytes");
+    CHECK(used < 2 * 1024 * 1024);
   }
   SUBCASE("over it: SQLite writes pages early, as it must to bound memory") {
     o.spill_kib = 1024;
