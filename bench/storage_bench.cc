@@ -202,10 +202,11 @@ int main(int argc, char** argv) {
     else if (a == "--workload")
       workload = argv[i + 1];
     else {
-      std::fprintf(stderr,
-                   "usage: storage_bench [--commits N] [--rows M] [--rounds R] [--cache-kib K] "
-                   "[--spill-kib S] [--page-size P] [--dir DIR] [--only plain|encrypted] [--workload "
-                   "durable_commits|bulk_insert|point_reads|point_reads_in_cache]\n");
+      std::fprintf(
+          stderr,
+          "usage: storage_bench [--commits N] [--rows M] [--rounds R] [--cache-kib K] "
+          "[--spill-kib S] [--page-size P] [--dir DIR] [--only plain|encrypted] [--workload "
+          "durable_commits|bulk_insert|point_reads|point_reads_in_cache]\n");
       return 2;
     }
   }

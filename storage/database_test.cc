@@ -111,19 +111,22 @@ TEST_CASE("WAL, foreign keys and durability settings") {
 
 namespace {
 
-// Pages SQLite wrote out of the page cache before the transaction committed
-// (each such page is encrypted again when it is written a second time).
-int spilled_pages(Database& db) {
+// The current value of one of SQLite's per-connection counters.
+int db_status(Database& db, int op) {
   int current = 0, highwater = 0;
-  REQUIRE(sqlite3_db_status(db.handle(), SQLITE_DBSTATUS_CACHE_SPILL, &current, &highwater, 0) ==
-          SQLITE_OK);
+  REQUIRE(sqlite3_db_status(db.handle(), op, &current, &highwater, 0) == SQLITE_OK);
   return current;
 }
+
+// Pages SQLite wrote out of the page cache before the transaction committed
+// (each such page is encrypted again when it is written a second time).
+int spilled_pages(Database& db) { return db_status(db, SQLITE_DBSTATUS_CACHE_SPILL); }
 
 // One transaction of about 6 MiB of pages, with random keys in an index, as a
 // bootstrap or a resync writes.
 void write_big_transaction(Database& db) {
-  REQUIRE(db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT NOT NULL UNIQUE, v BLOB)").is_ok());
+  REQUIRE(
+      db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT NOT NULL UNIQUE, v BLOB)").is_ok());
   auto tx = Transaction::begin(db);
   REQUIRE(tx.is_ok());
   REQUIRE(db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
@@ -144,9 +147,7 @@ TEST_CASE("a transaction's dirty pages stay in memory up to spill_kib, beyond th
     write_big_transaction(*db);
     CHECK(spilled_pages(*db) == 0);
     // Written at commit, the pages leave the cache down to its own size.
-    int used = 0, highwater = 0;
-    REQUIRE(sqlite3_db_status(db->handle(), SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0) ==
-            SQLITE_OK);
+    int used = db_status(*db, SQLITE_DBSTATUS_CACHE_USED);
     MESSAGE("cache used after commit: " << used << " bytes");
     CHECK(used < 2 * 1024 * 1024);
   }
